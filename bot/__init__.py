@@ -1,0 +1,1 @@
+"""vaerested-bot: a Telegram bot for the users, staff and coordinators of Danish væresteder."""

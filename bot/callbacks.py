@@ -1,0 +1,96 @@
+"""The one callback-data codec: versioned ASCII `v1:<route>:<action>[:<arg>…]`, at most 64 bytes.
+
+Button data comes back from the user's phone, so `decode` trusts nothing: anything that is not
+exactly a known route and action with well-formed arguments decodes to None (a stale button).
+A changed meaning gets a new action name, never a new meaning for an old one.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+VERSION = "v1"
+MAX_BYTES = 64
+_ARG = re.compile(r"^[a-z0-9_-]{1,20}$")
+
+
+class Route(enum.StrEnum):
+    CENTRE = "ctr"
+    ACTIVITY = "act"
+    MINE = "my"
+    SETTINGS = "set"
+
+
+class Action(enum.StrEnum):
+    PAGE = "page"  # a page of a list: page number
+    JOIN = "join"  # centre: centre id; activity: activity id, list page
+    NATIONAL = "nat"  # choose "national" instead of a centre
+    SHOW = "show"  # activity card: activity id, list page
+    LEAVE = "leave"  # activity: activity id, list page; centre: centre id (asks first)
+    LEAVE_OK = "leaveok"  # centre: centre id (confirmed)
+    LANGUAGE = "lang"  # locale code
+    MENU = "menu"
+    ADD = "add"
+
+
+_ALLOWED = {
+    Route.CENTRE: {Action.PAGE, Action.JOIN, Action.NATIONAL},
+    Route.ACTIVITY: {Action.PAGE, Action.SHOW, Action.JOIN, Action.LEAVE},
+    Route.MINE: {Action.PAGE, Action.LEAVE},
+    Route.SETTINGS: {
+        Action.MENU, Action.LANGUAGE, Action.ADD, Action.LEAVE, Action.LEAVE_OK,
+    },
+}
+
+
+@dataclass(frozen=True)
+class Callback:
+    route: Route
+    action: Action
+    args: tuple[str, ...]
+
+    def ints(self, count: int) -> tuple[int, ...] | None:
+        """Exactly `count` non-negative integer arguments, or None."""
+        return ints(self.args, count)
+
+
+def ints(args: tuple[str, ...], count: int) -> tuple[int, ...] | None:
+    """Exactly `count` non-negative integers (at most 12 digits each) from `args`, or None."""
+    if len(args) != count or not all(a.isdigit() and len(a) <= 12 for a in args):
+        return None
+    return tuple(int(a) for a in args)
+
+
+def encode(route: Route, action: Action, *args: int | str) -> str:
+    """Build callback data; raise ValueError if it would not be valid."""
+    parts = [str(a) for a in args]
+    if action not in _ALLOWED[route] or not all(_ARG.match(p) for p in parts):
+        raise ValueError(f"bad callback {route}:{action}:{parts}")
+    data = ":".join([VERSION, route, action, *parts])
+    if len(data.encode("ascii")) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data}")
+    return data
+
+
+def decode(data: object) -> Callback | None:
+    """Parse untrusted callback data; None for anything unknown, malformed or outdated."""
+    if not isinstance(data, str) or len(data) > MAX_BYTES or not data.isascii():
+        return None
+    parts = data.split(":")
+    if len(parts) < 3 or parts[0] != VERSION:
+        return None
+    try:
+        route, action = Route(parts[1]), Action(parts[2])
+    except ValueError:
+        return None
+    args = tuple(parts[3:])
+    if action not in _ALLOWED[route] or not all(_ARG.match(a) for a in args):
+        return None
+    return Callback(route, action, args)
+
+
+def pattern(route: Route, action: Action) -> str:
+    """The handler pattern for one route and action."""
+    return rf"^{VERSION}:{route}:{action}(:|$)"

@@ -1,0 +1,249 @@
+"""Configuration: one TOML file into frozen dataclasses; every bad key fails with one line naming it."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+TOKEN_ENV = "VAERESTED_BOT_TOKEN"
+CONFIG_ENV = "VAERESTED_CONFIG"
+DEFAULT_PATH = Path("config.toml")
+SUPPORTED_LOCALES = ("da", "en")
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class ConfigError(Exception):
+    """A configuration problem, explained in one line."""
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str
+    base_url: str
+    base_file_url: str
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    path: Path
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    timezone: str
+    default_locale: str
+    locales: tuple[str, ...]
+    admins: tuple[int, ...]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class RemindersConfig:
+    before: tuple[int, ...]  # seconds before start, largest first
+    quiet_hours: tuple[int, int] | None  # minutes after local midnight: (start, end)
+
+
+@dataclass(frozen=True)
+class BroadcastConfig:
+    rate_per_second: float
+
+
+@dataclass(frozen=True)
+class Config:
+    telegram: TelegramConfig
+    database: DatabaseConfig
+    bot: BotConfig
+    reminders: RemindersConfig
+    broadcast: BroadcastConfig
+
+
+_SCHEMA: dict[str, dict[str, object]] = {
+    "telegram": {
+        "token": "",
+        "base_url": "https://api.telegram.org/bot",
+        "base_file_url": "https://api.telegram.org/file/bot",
+    },
+    "database": {"path": "vaerested.db"},
+    "bot": {
+        "timezone": "Europe/Copenhagen",
+        "default_locale": "da",
+        "locales": ["da", "en"],
+        "admins": [],
+    },
+    "reminders": {"before": ["24h", "2h"], "quiet_hours": "22:00-08:00"},
+    "broadcast": {"rate_per_second": 25},
+}
+
+
+def parse_duration(text: str) -> int:
+    """Turn '24h', '90s', '15m' or '2d' into seconds; raise ValueError otherwise."""
+    match = _DURATION.match(text) if isinstance(text, str) else None
+    if not match or int(match.group(1)) <= 0:
+        raise ValueError(text)
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def resolve_path(path: str | os.PathLike[str] | None) -> Path | None:
+    """The config file to read: the given one, else $VAERESTED_CONFIG, else ./config.toml if any."""
+    if path:
+        return Path(path)
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    return DEFAULT_PATH if DEFAULT_PATH.exists() else None
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None, *, require_token: bool = True
+) -> Config:
+    """Read and check the configuration; defaults apply where the file is silent."""
+    file = resolve_path(path)
+    raw: dict[str, object] = {}
+    if file is not None:
+        try:
+            raw = tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {file}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    values = _merge(raw)
+    base = file.parent if file is not None else Path.cwd()
+    return _build(values, base, require_token)
+
+
+def _merge(raw: dict[str, object]) -> dict[str, dict[str, object]]:
+    merged = {table: dict(keys) for table, keys in _SCHEMA.items()}
+    for table, keys in raw.items():
+        if table not in _SCHEMA:
+            raise ConfigError(f"unknown config table [{table}]")
+        if not isinstance(keys, dict):
+            raise ConfigError(f"[{table}] must be a table")
+        for key, value in keys.items():
+            if key not in _SCHEMA[table]:
+                raise ConfigError(f"unknown config key [{table}] {key}")
+            merged[table][key] = value
+    return merged
+
+
+def _build(v: dict[str, dict[str, object]], base: Path, require_token: bool) -> Config:
+    token = os.environ.get(TOKEN_ENV) or _str(v, "telegram", "token")
+    if require_token and not token:
+        raise ConfigError(f"[telegram] token is missing: set it or the {TOKEN_ENV} variable")
+    db_path = Path(_str(v, "database", "path")).expanduser()
+    if not db_path.is_absolute():
+        db_path = base / db_path
+    return Config(
+        telegram=TelegramConfig(
+            token=token,
+            base_url=_url(v, "base_url"),
+            base_file_url=_url(v, "base_file_url"),
+        ),
+        database=DatabaseConfig(path=db_path),
+        bot=_bot(v["bot"]),
+        reminders=_reminders(v["reminders"]),
+        broadcast=BroadcastConfig(rate_per_second=_rate(v["broadcast"]["rate_per_second"])),
+    )
+
+
+def _str(v: dict[str, dict[str, object]], table: str, key: str) -> str:
+    value = v[table][key]
+    if not isinstance(value, str):
+        raise ConfigError(f"[{table}] {key} must be a string")
+    return value
+
+
+def _url(v: dict[str, dict[str, object]], key: str) -> str:
+    value = _str(v, "telegram", key)
+    if not re.match(r"^https?://\S+$", value):
+        raise ConfigError(f"[telegram] {key} must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _bot(b: dict[str, object]) -> BotConfig:
+    tz = b["timezone"]
+    try:
+        if not isinstance(tz, str):
+            raise ValueError
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"[bot] timezone is not a known time zone: {tz!r}") from None
+    locales = b["locales"]
+    if not isinstance(locales, list) or not locales:
+        raise ConfigError("[bot] locales must be a non-empty list, e.g. [\"da\", \"en\"]")
+    for loc in locales:
+        _check_locale("locales", loc)
+    default = b["default_locale"]
+    _check_locale("default_locale", default)
+    if default not in locales:
+        raise ConfigError(f"[bot] default_locale {default!r} must be one of [bot] locales")
+    admins = b["admins"]
+    if not isinstance(admins, list) or not all(
+        isinstance(a, int) and not isinstance(a, bool) and a > 0 for a in admins
+    ):
+        raise ConfigError("[bot] admins must be a list of Telegram user ids (numbers)")
+    return BotConfig(
+        timezone=tz,
+        default_locale=str(default),
+        locales=tuple(str(x) for x in locales),
+        admins=tuple(admins),
+    )
+
+
+def _check_locale(key: str, loc: object) -> None:
+    try:
+        if not isinstance(loc, str):
+            raise ValueError
+        Locale.parse(loc)
+    except (ValueError, UnknownLocaleError):
+        raise ConfigError(f"[bot] {key}: unknown locale {loc!r}") from None
+    if loc not in SUPPORTED_LOCALES:
+        raise ConfigError(
+            f"[bot] {key}: no catalogue for locale {loc!r} (have: {', '.join(SUPPORTED_LOCALES)})"
+        )
+
+
+def _reminders(r: dict[str, object]) -> RemindersConfig:
+    before = r["before"]
+    if not isinstance(before, list):
+        raise ConfigError('[reminders] before must be a list of durations, e.g. ["24h", "2h"]')
+    seconds = []
+    for item in before:
+        try:
+            seconds.append(parse_duration(item))  # type: ignore[arg-type]
+        except ValueError:
+            raise ConfigError(
+                f"[reminders] before: cannot read duration {item!r} (use e.g. \"24h\", \"90s\")"
+            ) from None
+    quiet = r["quiet_hours"]
+    if not isinstance(quiet, str):
+        raise ConfigError('[reminders] quiet_hours must be a string like "22:00-08:00" or ""')
+    return RemindersConfig(
+        before=tuple(sorted(set(seconds), reverse=True)), quiet_hours=_quiet(quiet)
+    )
+
+
+def _quiet(text: str) -> tuple[int, int] | None:
+    if text == "":
+        return None
+    match = _QUIET.match(text)
+    if not match:
+        raise ConfigError(f'[reminders] quiet_hours: cannot read {text!r} (use "22:00-08:00")')
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    return h1 * 60 + m1, h2 * 60 + m2
+
+
+def _rate(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1000:
+        raise ConfigError("[broadcast] rate_per_second must be a number between 0 and 1000")
+    return float(value)

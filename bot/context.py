@@ -1,0 +1,89 @@
+"""Per-update context: typed access to the services and to the current user and language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.db import Database, User
+from bot.i18n import Translator, translator
+
+
+@dataclass
+class Services:
+    """What every handler may use; the database is opened in post_init."""
+
+    config: Config
+    clock: Clock
+    database: Database | None = field(default=None)
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[object, object], dict[object, object], dict[str, object]]):
+    """CallbackContext with the services, the user (set by the middleware) and their `_`."""
+
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self.user: User | None = None
+        self._tr: Translator | None = None
+        self._answered = False
+
+    @property
+    def services(self) -> Services:
+        services = self.bot_data["services"]
+        assert isinstance(services, Services)
+        return services
+
+    @property
+    def config(self) -> Config:
+        return self.services.config
+
+    @property
+    def db(self) -> Database:
+        database = self.services.database
+        if database is None:
+            raise RuntimeError("database is not open")
+        return database
+
+    def now(self) -> int:
+        return self.services.clock.now()
+
+    @property
+    def _(self) -> Translator:
+        if self._tr is None:
+            locale = self.user.locale if self.user else self.config.bot.default_locale
+            if locale not in self.config.bot.locales:
+                locale = self.config.bot.default_locale
+            self._tr = translator(locale)
+        return self._tr
+
+    async def answer_query(self, update: Update) -> None:
+        """Answer the update's button tap, once (Telegram refuses a second answer)."""
+        if update.callback_query is not None and not self._answered:
+            self._answered = True
+            await update.callback_query.answer()
+
+    def set_locale(self, locale: str) -> None:
+        """Switch this update's language (after the user chose another)."""
+        self._tr = translator(locale)
+
+
+async def load_user(update: object, context: BotContext) -> None:
+    """Middleware: load (or create) the person behind a private update before any dialog runs."""
+    if not isinstance(update, Update) or update.effective_user is None:
+        return
+    person = update.effective_user
+    context.user = await context.db.touch_user(
+        person.id,
+        (person.first_name or "")[:64],
+        context.config.bot.default_locale,
+        context.now(),
+    )

@@ -1,0 +1,453 @@
+"""An in-process fake of the Telegram Bot API at the HTTP boundary, for tests, benchmarks and demos.
+
+python-telegram-bot's real request layer talks to it through `httpx.MockTransport`, so PTB's
+encoding, defaults and error mapping all run. The fake keeps chats and messages, applies edits,
+and checks what Telegram checks: HTML that parses, text ≤ 4096 characters, callback data ≤ 64
+bytes, every button tap answered exactly once, "message is not modified". It can be told to fail.
+
+People speak through `FakeUser`: `await alice.send("/start")`, `await alice.tap("Tilmeld mig")`,
+`alice.last_text()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import HTTPXRequest
+
+TOKEN = "123456:TEST-TOKEN"
+BOT_ID = 1000
+BOT_USERNAME = "vaerested_test_bot"
+_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+         "span", "tg-spoiler", "tg-emoji", "blockquote"}
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
+_ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code, self.description, self.retry_after = code, description, retry_after
+
+
+@dataclass
+class FakeMessage:
+    chat_id: int
+    message_id: int
+    html: str
+    text: str
+    reply_markup: dict[str, Any] | None
+    from_bot: bool
+    kind: str = "text"
+
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback data) of every inline button, top to bottom."""
+        if not self.reply_markup or "inline_keyboard" not in self.reply_markup:
+            return []
+        return [(b["text"], b.get("callback_data", "")) for row in
+                self.reply_markup["inline_keyboard"] for b in row]
+
+
+@dataclass
+class Failure:
+    code: int
+    description: str
+    retry_after: int | None = None
+    exception: type[Exception] | None = None
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    url: str
+
+
+def check_html(raw: str) -> str:
+    """Parse Telegram HTML strictly; return the plain text or raise ApiError like Telegram."""
+    stack: list[str] = []
+    plain: list[str] = []
+    pos = 0
+    for match in _TAG.finditer(raw):
+        plain.append(raw[pos:match.start()])
+        pos = match.end()
+        closing, tag = match.group(1) == "/", match.group(2).lower()
+        if tag not in _TAGS:
+            raise ApiError(400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"')
+        if closing:
+            if not stack or stack.pop() != tag:
+                raise ApiError(400, f'Bad Request: can\'t parse entities: Unmatched end tag "{tag}"')
+        else:
+            stack.append(tag)
+    plain.append(raw[pos:])
+    if stack:
+        raise ApiError(400, f"Bad Request: can't parse entities: Can't find end tag \"{stack[-1]}\"")
+    text = "".join(plain)
+    if "<" in text or ">" in text:
+        raise ApiError(400, "Bad Request: can't parse entities: Unexpected < or > in text")
+    if "&" in _ENTITY.sub("", text):
+        raise ApiError(400, "Bad Request: can't parse entities: Unescaped & in text")
+    return html.unescape(text)
+
+
+class FakeTelegram:
+    """The fake Bot API server; hand `request()` objects to build_application."""
+
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.messages: dict[int, list[FakeMessage]] = {}
+        self.reply_keyboards: dict[int, dict[str, Any]] = {}
+        self.blocked: set[int] = set()
+        self.chats: dict[int, dict[str, Any]] = {}
+        self.open_queries: set[str] = set()
+        self.failures: dict[str, list[Failure]] = {}
+        self.bot_settings: dict[str, Any] = {}
+        self.touched: dict[int, list[FakeMessage]] = {}
+        self._ids = itertools.count(1)
+        self._update_ids = itertools.count(1)
+        self._pending: list[dict[str, Any]] = []
+        self._new_update = asyncio.Event()
+        self.app: Application | None = None  # type: ignore[type-arg]
+
+    # -- wiring ---------------------------------------------------------------------------
+
+    def request(self, base_url_check: str | None = None) -> HTTPXRequest:
+        """A PTB request object whose HTTP goes to this fake."""
+        return HTTPXRequest(
+            connection_pool_size=64,
+            httpx_kwargs={"transport": httpx.MockTransport(self.handle)},
+        )
+
+    def attach(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Deliver updates to `app` directly, through its update processor."""
+        self.app = app
+
+    def user(self, user_id: int, first_name: str = "Jens", language_code: str = "da") -> FakeUser:
+        """A person with a private chat with the bot."""
+        self.chats[user_id] = {"id": user_id, "type": "private", "first_name": first_name}
+        self.messages.setdefault(user_id, [])
+        return FakeUser(self, user_id, first_name, language_code)
+
+    def fail(self, method: str, code: int = 400, description: str = "Bad Request: injected",
+             *, retry_after: int | None = None, exception: type[Exception] | None = None,
+             times: int = 1) -> None:
+        """Make the next `times` calls of `method` fail like Telegram (or raise `exception`)."""
+        self.failures.setdefault(method, []).extend(
+            Failure(code, description, retry_after, exception) for _ in range(times))
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    # -- the HTTP side --------------------------------------------------------------------
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        prefix = f"/bot{self.token}/"
+        path = request.url.path
+        if prefix not in path:
+            return _response(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        method = path.split(prefix, 1)[1]
+        params = _params(request)
+        self.calls.append(Call(method, params, str(request.url)))
+        queue = self.failures.get(method)
+        if queue:
+            failure = queue.pop(0)
+            if failure.exception is not None:
+                raise failure.exception("injected")
+            return _error(ApiError(failure.code, failure.description, failure.retry_after))
+        handler = getattr(self, "_api_" + method, None)
+        if handler is None:
+            return _response(200, {"ok": True, "result": True})
+        try:
+            result = handler(params)
+            if asyncio.iscoroutine(result):
+                result = await result
+        except ApiError as exc:
+            return _error(exc)
+        return _response(200, {"ok": True, "result": result})
+
+    def _api_getMe(self, p: dict[str, Any]) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "Værestedet",
+                "username": BOT_USERNAME, "can_join_groups": True,
+                "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+    def _chat(self, p: dict[str, Any]) -> int:
+        chat_id = int(p["chat_id"])
+        if chat_id not in self.chats:
+            raise ApiError(400, "Bad Request: chat not found")
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        return chat_id
+
+    def _markup(self, p: dict[str, Any], chat_id: int) -> dict[str, Any] | None:
+        markup = p.get("reply_markup")
+        if markup is None:
+            return None
+        if "inline_keyboard" in markup:
+            for row in markup["inline_keyboard"]:
+                for b in row:
+                    if not b.get("text"):
+                        raise ApiError(400, "Bad Request: text buttons are unallowed")
+                    data = b.get("callback_data")
+                    if data is not None and not 1 <= len(data.encode()) <= 64:
+                        raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            return markup
+        if "keyboard" in markup:
+            self.reply_keyboards[chat_id] = markup
+        return None
+
+    def _text(self, p: dict[str, Any], key: str = "text") -> tuple[str, str]:
+        raw = str(p.get(key, ""))
+        plain = check_html(raw) if p.get("parse_mode") == "HTML" else raw
+        if key == "text" and not plain.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        limit = 4096 if key == "text" else 1024
+        if len(plain.encode("utf-16-le")) // 2 > limit:
+            raise ApiError(400, "Bad Request: message is too long")
+        return raw, plain
+
+    def _store(self, msg: FakeMessage) -> dict[str, Any]:
+        self.messages.setdefault(msg.chat_id, []).append(msg)
+        self.touched.setdefault(msg.chat_id, []).append(msg)
+        return self._message_json(msg)
+
+    def _message_json(self, msg: FakeMessage) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "message_id": msg.message_id, "date": int(time.time()),
+            "chat": self.chats.get(msg.chat_id, {"id": msg.chat_id, "type": "private"}),
+            "text": msg.text,
+        }
+        if msg.from_bot:
+            data["from"] = self._api_getMe({})
+        if msg.reply_markup:
+            data["reply_markup"] = msg.reply_markup
+        return data
+
+    def _api_sendMessage(self, p: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._chat(p)
+        raw, plain = self._text(p)
+        markup = self._markup(p, chat_id)
+        return self._store(FakeMessage(chat_id, next(self._ids), raw, plain, markup, True))
+
+    def _find(self, p: dict[str, Any]) -> FakeMessage:
+        chat_id = self._chat(p)
+        message_id = int(p["message_id"])
+        for msg in self.messages.get(chat_id, []):
+            if msg.message_id == message_id:
+                return msg
+        raise ApiError(400, "Bad Request: message to edit not found")
+
+    def _api_editMessageText(self, p: dict[str, Any]) -> dict[str, Any]:
+        msg = self._find(p)
+        if not msg.from_bot:
+            raise ApiError(400, "Bad Request: message can't be edited")
+        raw, plain = self._text(p)
+        markup = self._markup(p, msg.chat_id)
+        if raw == msg.html and markup == msg.reply_markup:
+            raise ApiError(400, "Bad Request: message is not modified: specified new message"
+                                " content and reply markup are exactly the same as a current"
+                                " content and reply markup of the message")
+        msg.html, msg.text, msg.reply_markup = raw, plain, markup
+        self.touched[msg.chat_id].append(msg)
+        return self._message_json(msg)
+
+    def _api_answerCallbackQuery(self, p: dict[str, Any]) -> bool:
+        query_id = str(p["callback_query_id"])
+        if query_id not in self.open_queries:
+            raise ApiError(400, "Bad Request: query is too old and response timeout expired"
+                                " or query ID is invalid")
+        self.open_queries.discard(query_id)
+        return True
+
+    def _api_setMyCommands(self, p: dict[str, Any]) -> bool:
+        self.bot_settings[("commands", p.get("language_code"))] = p["commands"]
+        return True
+
+    def _api_setMyDescription(self, p: dict[str, Any]) -> bool:
+        self.bot_settings[("description", p.get("language_code"))] = p.get("description")
+        return True
+
+    def _api_setMyShortDescription(self, p: dict[str, Any]) -> bool:
+        self.bot_settings[("short_description", p.get("language_code"))] = p.get(
+            "short_description")
+        return True
+
+    async def _api_getUpdates(self, p: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(p.get("offset", 0) or 0)
+        self._pending = [u for u in self._pending if u["update_id"] >= offset]
+        if not self._pending:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), float(p.get("timeout", 0) or 0))
+            except TimeoutError:
+                pass
+        return list(self._pending)
+
+    # -- the people's side ----------------------------------------------------------------
+
+    async def deliver(self, data: dict[str, Any]) -> None:
+        """Hand an update to the attached application (or queue it for getUpdates)."""
+        data["update_id"] = next(self._update_ids)
+        if self.app is None:
+            self._pending.append(data)
+            self._new_update.set()
+            return
+        update = Update.de_json(data, self.app.bot)
+        await self.app.update_processor.process_update(update, self.app.process_update(update))
+
+    def unanswered(self) -> set[str]:
+        """Button taps the bot never answered (the phone would show a spinner)."""
+        return set(self.open_queries)
+
+
+@dataclass
+class FakeUser:
+    fake: FakeTelegram
+    id: int
+    first_name: str
+    language_code: str = "da"
+    is_bot: bool = False
+    _queries: itertools.count = field(default_factory=itertools.count)  # type: ignore[type-arg]
+
+    @property
+    def _from(self) -> dict[str, Any]:
+        return {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name,
+                "language_code": self.language_code}
+
+    def _message(self, text: str, chat: dict[str, Any]) -> dict[str, Any]:
+        msg: dict[str, Any] = {"message_id": next(self.fake._ids), "date": int(time.time()),
+                               "chat": chat, "from": self._from, "text": text}
+        if text.startswith("/"):
+            msg["entities"] = [{"type": "bot_command", "offset": 0,
+                                "length": len(text.split()[0])}]
+        return msg
+
+    async def send(self, text: str) -> None:
+        """Type and send a text (or a /command) in the private chat."""
+        msg = self._message(text, self.fake.chats[self.id])
+        self.fake.messages[self.id].append(FakeMessage(self.id, msg["message_id"], text, text,
+                                                       None, False))
+        await self.fake.deliver({"message": msg})
+
+    async def send_sticker(self) -> None:
+        """Send something that is not text."""
+        msg = self._message("", self.fake.chats[self.id])
+        del msg["text"]
+        msg["sticker"] = {"file_id": "s1", "file_unique_id": "s1", "width": 512, "height": 512,
+                          "is_animated": False, "is_video": False, "type": "regular"}
+        await self.fake.deliver({"message": msg})
+
+    async def send_in_group(self, text: str, group_id: int = -100) -> None:
+        """Write in a group the bot is a member of."""
+        chat = {"id": group_id, "type": "group", "title": "Værested-gruppen"}
+        self.fake.chats.setdefault(group_id, chat)
+        self.fake.messages.setdefault(group_id, [])
+        await self.fake.deliver({"message": self._message(text, chat)})
+
+    async def press(self, label: str) -> None:
+        """Press a button of the menu keyboard under the text field."""
+        keyboard = self.fake.reply_keyboards.get(self.id)
+        labels = [b["text"] if isinstance(b, dict) else b for row in
+                  (keyboard or {}).get("keyboard", []) for b in row]
+        if label not in labels:
+            raise AssertionError(f"no menu button {label!r}; the menu has {labels}")
+        await self.send(label)
+
+    async def tap(self, label: str, message: FakeMessage | None = None) -> None:
+        """Tap the inline button whose label contains `label` (on the newest message having one)."""
+        candidates = [message] if message else reversed(self.bot_messages())
+        for msg in candidates:
+            found = [data for text, data in msg.buttons() if label in text]
+            if len(found) > 1:
+                raise AssertionError(f"{len(found)} buttons match {label!r}: {msg.buttons()}")
+            if found:
+                return await self.tap_data(found[0], msg)
+        raise AssertionError(f"no button {label!r}; last screen: {self.last_text()!r}"
+                             f" {self.last_message().buttons() if self.bot_messages() else ''}")
+
+    async def tap_data(self, data: str, message: FakeMessage | None = None) -> None:
+        """Send a button tap with any data (forged, stale) on a message (default: the last)."""
+        msg = message or self.bot_messages()[-1]
+        query_id = f"{self.id}-{next(self._queries)}"
+        self.fake.open_queries.add(query_id)
+        await self.fake.deliver({"callback_query": {
+            "id": query_id, "from": self._from, "chat_instance": str(self.id), "data": data,
+            "message": self.fake._message_json(msg)}})
+
+    def bot_messages(self) -> list[FakeMessage]:
+        return [m for m in self.fake.messages.get(self.id, []) if m.from_bot]
+
+    def last_message(self) -> FakeMessage:
+        """The bot message most recently sent or edited in this chat."""
+        touched = self.fake.touched.get(self.id)
+        if not touched:
+            raise AssertionError("the bot has not written to this user")
+        return touched[-1]
+
+    def last_text(self) -> str:
+        return self.last_message().text
+
+    def texts(self) -> list[str]:
+        """Every bot message's current text, oldest first."""
+        return [m.text for m in self.bot_messages()]
+
+    def menu(self) -> list[str]:
+        """The labels of the menu keyboard the user currently has."""
+        keyboard = self.fake.reply_keyboards.get(self.id, {})
+        return [b["text"] if isinstance(b, dict) else b for row in keyboard.get("keyboard", [])
+                for b in row]
+
+
+def _params(request: httpx.Request) -> dict[str, Any]:
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/"):
+        return _multipart(request)
+    pairs = parse_qsl(request.content.decode(), keep_blank_values=True)
+    return {k: _json_or_str(v) for k, v in pairs}
+
+
+def _multipart(request: httpx.Request) -> dict[str, Any]:
+    boundary = request.headers["content-type"].split("boundary=", 1)[1].encode()
+    params: dict[str, Any] = {}
+    for part in request.content.split(b"--" + boundary):
+        head, _, body = part.partition(b"\r\n\r\n")
+        name = re.search(rb'name="([^"]+)"', head)
+        if not name:
+            continue
+        body = body.removesuffix(b"\r\n")
+        if b"filename=" in head:
+            params[name.group(1).decode()] = body
+        else:
+            params[name.group(1).decode()] = _json_or_str(body.decode())
+    return params
+
+
+def _json_or_str(value: str) -> Any:
+    if value[:1] in "{[" or value in ("true", "false") or re.fullmatch(r"-?\d+", value):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _response(status: int, body: dict[str, Any]) -> httpx.Response:
+    return httpx.Response(status, json=body)
+
+
+def _error(exc: ApiError) -> httpx.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": exc.code, "description": exc.description}
+    if exc.retry_after is not None:
+        body["parameters"] = {"retry_after": exc.retry_after}
+    return _response(exc.code, body)

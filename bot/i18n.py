@@ -1,0 +1,87 @@
+"""Translations and dates: catalogues built in memory from the .po files, one translator per user.
+
+The .po files are the only source: they are compiled at start-up, so a stale .mo never exists.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; translate it later, per user."""
+    return message
+
+
+# TRANSLATORS: a Babel date pattern, the one way every date is written. Keep the letters
+# (EEEE weekday, d day, MMMM month, HH.mm time); literal words go in single quotes.
+DATE_PATTERN = N_("EEEE d MMMM 'at' HH:mm")
+
+
+class CatalogueMissing(Exception):
+    """A configured locale has no catalogue."""
+
+
+@cache
+def _translations(locale: str) -> Translations:
+    po = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po.exists():
+        raise CatalogueMissing(f"no catalogue for locale {locale!r}: {po} is missing")
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=locale, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Translate into one language: `_("Hi {name}", name=n)` fills placeholders after lookup."""
+
+    locale: str
+
+    def __call__(self, message: str, **values: Any) -> str:
+        text = _translations(self.locale).gettext(message)
+        return text.format(**values) if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        """Translate a sentence with a count `n` (also available as `{n}`)."""
+        text = _translations(self.locale).ngettext(singular, plural, n)
+        return text.format(n=n, **values)
+
+    def pgettext(self, context: str, message: str, **values: Any) -> str:
+        """Translate a short label that needs a context to be unambiguous."""
+        text = _translations(self.locale).pgettext(context, message)
+        return text.format(**values) if values else text
+
+    def when(self, epoch: int, timezone: str) -> str:
+        """The one way a date is written: 'lørdag 5. december kl. 10.00'."""
+        moment = datetime.fromtimestamp(epoch, ZoneInfo(timezone))
+        return format_datetime(moment, self(DATE_PATTERN), locale=self.locale)
+
+
+def load_all(locales: tuple[str, ...]) -> None:
+    """Compile every configured catalogue now, so a missing one fails at start-up."""
+    for locale in locales:
+        _translations(locale)
+
+
+@cache
+def translator(locale: str) -> Translator:
+    """The translator for a locale."""
+    return Translator(locale)

@@ -1,0 +1,150 @@
+"""What every dialog shares: the menu keyboard, the Screen type, showing a screen, reading a tap."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from babel import Locale
+from telegram.error import BadRequest
+
+from bot import callbacks
+from bot.callbacks import Action, Route
+from bot.context import BotContext
+from bot.i18n import N_, Translator, translator
+
+# The four menu buttons, always the same and in the same place.
+MENU_ACTIVITIES = N_("📅 Activities")
+MENU_MINE = N_("✅ My sign-ups")
+MENU_SETTINGS = N_("⚙️ Settings")
+MENU_HELP = N_("❓ Help")
+MENU = ((MENU_ACTIVITIES, MENU_MINE), (MENU_SETTINGS, MENU_HELP))
+
+LABEL_MAX = 40  # characters of a title on a button: more does not fit a small phone
+
+esc = html.escape
+_FLAGS = {"da": "🇩🇰", "en": "🇬🇧"}
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One message: HTML text and its inline buttons."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def menu_keyboard(_: Translator) -> ReplyKeyboardMarkup:
+    """The persistent main menu in the user's language."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(_(label)) for label in row] for row in MENU],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
+
+
+def menu_action(text: str, locales: Sequence[str]) -> str | None:
+    """Which menu button a text is (in any language), or None."""
+    for locale in locales:
+        tr = translator(locale)
+        for row in MENU:
+            for label in row:
+                if text.strip() == tr(label):
+                    return label
+    return None
+
+
+def button(label: str, route: Route, action: Action, *args: int | str) -> InlineKeyboardButton:
+    """An inline button carrying encoded callback data."""
+    return InlineKeyboardButton(label, callback_data=callbacks.encode(route, action, *args))
+
+
+def short(title: str) -> str:
+    """A title cut to fit on a button."""
+    return title if len(title) <= LABEL_MAX else title[: LABEL_MAX - 1].rstrip() + "…"
+
+
+def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
+    """Inline keyboard from rows, leaving out empty rows; None if nothing is left."""
+    rows = [list(r) for r in rows if r]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def pager(route: Route, page: int, has_next: bool, _: Translator) -> list[InlineKeyboardButton]:
+    """The Previous/Next row of a paged list."""
+    row = []
+    if page > 0:
+        row.append(button(_("◀️ Previous"), route, Action.PAGE, page - 1))
+    if has_next:
+        row.append(button(_("Next ▶️"), route, Action.PAGE, page + 1))
+    return row
+
+
+async def tapped(update: Update, context: BotContext, count: int) -> tuple[int, ...] | None:
+    """Answer the tap and return its ids; None if the button is stale, forged or malformed."""
+    args = await tapped_args(update, context)
+    return callbacks.ints(args, count) if args is not None else None
+
+
+async def tapped_args(update: Update, context: BotContext) -> tuple[str, ...] | None:
+    """Answer the tap and return its raw arguments; None if it does not decode."""
+    assert update.callback_query is not None
+    await context.answer_query(update)
+    cb = callbacks.decode(update.callback_query.data)
+    return cb.args if cb else None
+
+
+async def show(update: Update, context: BotContext, screen: Screen) -> None:
+    """Edit the tapped message into `screen`, or send it as a new message."""
+    query = update.callback_query
+    if query is not None and isinstance(query.message, Message):
+        try:
+            await query.message.edit_text(screen.text, reply_markup=screen.keyboard)
+            return
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return  # a double tap: the screen already shows this
+            if not _edit_impossible(exc):
+                raise
+    await send(update, context, screen)
+
+
+async def send(
+    update: Update, context: BotContext, screen: Screen, *, menu: bool = False
+) -> Message:
+    """Send `screen` as a new message; with `menu`, (re)attach the main menu keyboard."""
+    chat = update.effective_chat
+    assert chat is not None
+    markup = menu_keyboard(context._) if menu else screen.keyboard
+    return await context.bot.send_message(chat.id, screen.text, reply_markup=markup)
+
+
+def _edit_impossible(exc: BadRequest) -> bool:
+    text = exc.message.lower()
+    return "message to edit not found" in text or "can't be edited" in text
+
+
+def language_buttons(
+    locales: Sequence[str], current: str, back: str
+) -> list[InlineKeyboardButton]:
+    """One button per other language, named in that language; `back` says where to return."""
+    return [
+        button(
+            f"{_FLAGS.get(loc, '🌐')} {Locale.parse(loc).get_display_name(loc).capitalize()}",
+            Route.SETTINGS,
+            Action.LANGUAGE,
+            loc,
+            back,
+        )
+        for loc in locales
+        if loc != current
+    ]

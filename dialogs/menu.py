@@ -1,0 +1,103 @@
+"""The main menu and everything that is not a known button: help, stray text, old buttons, groups.
+
+Who: everyone. Entry: the four menu buttons, /hjaelp, any unknown command or text, any
+button that no longer decodes. Writes: nothing. Nobody is ever left without a next step.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.context import BotContext
+from dialogs import browse, mine, settings
+from dialogs.common import (
+    MENU_ACTIVITIES,
+    MENU_HELP,
+    MENU_MINE,
+    MENU_SETTINGS,
+    Screen,
+    menu_action,
+    send,
+)
+
+
+def render_help(context: BotContext) -> Screen:
+    """What the four buttons do, in as few words as we can."""
+    _ = context._
+    lines = [
+        "<b>" + _("Help") + "</b>",
+        "",
+        _("📅 Activities – see what's on and sign up."),
+        _("✅ My sign-ups – see your places, or cancel one."),
+        _("⚙️ Settings – change language or centre."),
+        "",
+        _("You never need to type. Just tap the buttons."),
+        _("If you are unsure, ask the staff at your centre."),
+    ]
+    return Screen("\n".join(lines))
+
+
+async def cmd_help(update: Update, context: BotContext) -> None:
+    await send(update, context, render_help(context), menu=True)
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    """A menu button, or text we cannot act on: answer with the menu and one line of help."""
+    assert update.message is not None and update.message.text is not None
+    action = menu_action(update.message.text, context.config.bot.locales)
+    if action == MENU_ACTIVITIES:
+        return await browse.cmd_activities(update, context)
+    if action == MENU_MINE:
+        return await mine.cmd_mine(update, context)
+    if action == MENU_SETTINGS:
+        return await settings.cmd_settings(update, context)
+    if action == MENU_HELP:
+        return await cmd_help(update, context)
+    hint = context._("I only understand the buttons 🙂 Tap one of them below.")
+    await send(update, context, Screen(hint), menu=True)
+
+
+async def on_other_message(update: Update, context: BotContext) -> None:
+    """A photo, sticker, voice message…: the same kind pointer to the buttons."""
+    hint = context._("I only understand the buttons 🙂 Tap one of them below.")
+    await send(update, context, Screen(hint), menu=True)
+
+
+async def on_unknown_button(update: Update, context: BotContext) -> None:
+    """Any button data no handler claimed: out of date, or never ours."""
+    await browse.show_stale(update, context)
+
+
+async def on_not_private(update: Update, context: BotContext) -> None:
+    """The bot talks to people in private chats only: point groups there, ignore the rest."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None and chat.type == ChatType.PRIVATE and user is not None and not user.is_bot:
+        return  # the normal case: go on to the dialogs
+    if update.callback_query is not None:
+        await context.answer_query(update)
+    elif user is not None and not user.is_bot and update.message and update.message.text:
+        link = f"https://t.me/{context.bot.username}"
+        text = context._("Please write to me in a private chat: {link}", link=link)
+        await update.message.reply_text(text)
+    raise ApplicationHandlerStop
+
+
+# Registered before every other handler, in its own group (see bot/app.py).
+GUARD_HANDLERS = [TypeHandler(Update, on_not_private)]
+
+HANDLERS = [
+    CommandHandler(["hjaelp", "help"], cmd_help),
+    MessageHandler(filters.COMMAND, cmd_help),  # an unknown command gets help
+    MessageHandler(filters.TEXT, on_text),
+    MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, on_other_message),
+    CallbackQueryHandler(on_unknown_button),  # last: everything no dialog claimed
+]

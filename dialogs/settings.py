@@ -1,0 +1,131 @@
+"""Settings: language, and the centres the user belongs to.
+
+Who: users. Entry: "⚙️ Indstillinger", /sprog. Switching language: 2 taps from the menu (1 on
+the centre picker). Writes: user.locale, membership.
+"""
+
+from __future__ import annotations
+
+from babel import Locale
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import callbacks
+from bot.callbacks import Action, Route
+from bot.context import BotContext
+from bot.db import Centre
+from bot.i18n import Translator
+from dialogs.browse import show_stale
+from dialogs.common import (
+    Screen,
+    button,
+    esc,
+    keyboard,
+    language_buttons,
+    send,
+    short,
+    show,
+    tapped,
+    tapped_args,
+)
+from dialogs.onboarding import picker_screen
+
+
+def render_settings(
+    centres: list[Centre], locales: tuple[str, ...], _: Translator, notice: str = ""
+) -> Screen:
+    """The settings screen: language buttons, add a centre, leave each centre."""
+    language = Locale.parse(_.locale).get_display_name(_.locale).capitalize()
+    names = ", ".join(esc(c.name) for c in centres) or _("none yet")
+    lines = [notice, ""] if notice else []
+    lines += [
+        "<b>" + _("Settings") + "</b>",
+        "",
+        _("Language: {language}", language=language),
+        _("Your centres: {names}", names=names),
+    ]
+    rows = [language_buttons(locales, _.locale, back="s")]
+    rows.append([button(_("➕ Choose another centre"), Route.SETTINGS, Action.ADD)])
+    for c in centres:
+        label = _("🚪 Leave {centre}", centre=short(c.name))
+        rows.append([button(label, Route.SETTINGS, Action.LEAVE, c.id)])
+    return Screen("\n".join(lines), keyboard(rows))
+
+
+def render_leave_question(centre: Centre, _: Translator) -> Screen:
+    """Ask once before leaving a centre."""
+    text = _(
+        "Do you want to leave {centre}? You can always come back.",
+        centre="<b>" + esc(centre.name) + "</b>",
+    )
+    yes = button(_("Yes, leave"), Route.SETTINGS, Action.LEAVE_OK, centre.id)
+    no = button(_("No, go back"), Route.SETTINGS, Action.MENU)
+    return Screen(text, keyboard([[yes], [no]]))
+
+
+async def settings_screen(context: BotContext, notice: str = "") -> Screen:
+    """Load and render the settings screen."""
+    assert context.user is not None
+    centres = await context.db.list_user_centres(context.user.id)
+    return render_settings(centres, context.config.bot.locales, context._, notice)
+
+
+async def cmd_settings(update: Update, context: BotContext) -> None:
+    await show(update, context, await settings_screen(context))
+
+
+async def on_menu(update: Update, context: BotContext) -> None:
+    if await tapped(update, context, 0) is None:
+        return await show_stale(update, context)
+    await show(update, context, await settings_screen(context))
+
+
+async def on_language(update: Update, context: BotContext) -> None:
+    args = await tapped_args(update, context)
+    if args is None or len(args) != 2 or args[0] not in context.config.bot.locales:
+        return await show_stale(update, context)
+    locale, back = args
+    assert context.user is not None
+    await context.db.set_user_locale(context.user.id, locale)
+    context.set_locale(locale)
+    if back == "c":
+        await show(update, context, await picker_screen(context, 0))
+    else:
+        await show(update, context, await settings_screen(context))
+    # Only a new message can carry the menu keyboard in the new language.
+    await send(update, context, Screen(context._("👍 I will speak English now.")), menu=True)
+
+
+async def on_add(update: Update, context: BotContext) -> None:
+    if await tapped(update, context, 0) is None:
+        return await show_stale(update, context)
+    await show(update, context, await picker_screen(context, 0))
+
+
+async def on_leave(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 1)
+    centre = await context.db.get_centre(ids[0]) if ids else None
+    if centre is None:
+        return await show_stale(update, context)
+    await show(update, context, render_leave_question(centre, context._))
+
+
+async def on_leave_ok(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 1)
+    centre = await context.db.get_centre(ids[0]) if ids else None
+    if centre is None:
+        return await show_stale(update, context)
+    assert context.user is not None
+    await context.db.leave_centre(context.user.id, centre.id)
+    notice = context._("You have left {centre}.", centre=esc(centre.name))
+    await show(update, context, await settings_screen(context, notice))
+
+
+HANDLERS = [
+    CommandHandler(["sprog", "language"], cmd_settings),
+    CallbackQueryHandler(on_menu, pattern=callbacks.pattern(Route.SETTINGS, Action.MENU)),
+    CallbackQueryHandler(on_language, pattern=callbacks.pattern(Route.SETTINGS, Action.LANGUAGE)),
+    CallbackQueryHandler(on_add, pattern=callbacks.pattern(Route.SETTINGS, Action.ADD)),
+    CallbackQueryHandler(on_leave, pattern=callbacks.pattern(Route.SETTINGS, Action.LEAVE)),
+    CallbackQueryHandler(on_leave_ok, pattern=callbacks.pattern(Route.SETTINGS, Action.LEAVE_OK)),
+]

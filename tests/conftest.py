@@ -1,0 +1,94 @@
+"""Test harness: the whole bot against the fake Telegram, a fresh SQLite file and a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import build_application
+from bot.clock import FixedClock
+from bot.config import Config, load_config
+from bot.context import Services
+from bot.db import Centre, Database, NewActivity
+from bot.fake_telegram import TOKEN, FakeTelegram, FakeUser
+
+CPH = ZoneInfo("Europe/Copenhagen")
+# Saturday 28 November 2026, 10:00 in Copenhagen.
+NOW = int(datetime(2026, 11, 28, 10, 0, tzinfo=CPH).timestamp())
+
+
+def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> int:
+    """A Copenhagen wall-clock time as epoch seconds."""
+    return int(datetime(year, month, day, hour, minute, tzinfo=CPH).timestamp())
+
+
+def write_config(tmp_path: Path, extra: str = "") -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[telegram]\ntoken = "{TOKEN}"\n[database]\npath = "bot.db"\n{extra}', encoding="utf-8"
+    )
+    return path
+
+
+@dataclass
+class Harness:
+    app: object
+    fake: FakeTelegram
+    clock: FixedClock
+    config: Config
+
+    @property
+    def db(self) -> Database:
+        services = self.app.bot_data["services"]  # type: ignore[attr-defined]
+        assert isinstance(services, Services) and services.database is not None
+        return services.database
+
+    def user(self, user_id: int, first_name: str = "Jens", language_code: str = "da") -> FakeUser:
+        return self.fake.user(user_id, first_name, language_code)
+
+    async def centre(self, slug: str = "parasollen", name: str = "Café Parasollen") -> Centre:
+        return await self.db.add_centre(slug, name, "København", "Europe/Copenhagen")
+
+    async def activity(
+        self,
+        centre: Centre | None,
+        title: str = "Fodbold",
+        starts_at: int | None = None,
+        capacity: int | None = None,
+        place: str = "",
+        description: str = "",
+    ) -> int:
+        new = NewActivity(
+            centre_id=centre.id if centre else None,
+            title=title,
+            starts_at=starts_at if starts_at is not None else local(2026, 12, 5, 10),
+            capacity=capacity,
+            place=place,
+            description=description,
+        )
+        (activity_id,) = await self.db.add_activities([new], self.clock.now())
+        return activity_id
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
+    config = load_config(write_config(tmp_path))
+    fake = FakeTelegram()
+    clock = FixedClock(NOW)
+    app = build_application(
+        config, request=fake.request(), get_updates_request=fake.request(), clock=clock
+    )
+    fake.attach(app)
+    await app.initialize()
+    await app.post_init(app)  # type: ignore[misc]
+    try:
+        yield Harness(app, fake, clock, config)
+    finally:
+        await app.shutdown()
+        await app.post_shutdown(app)  # type: ignore[misc]
+    assert not fake.unanswered(), "a button tap was never answered"
