@@ -47,7 +47,7 @@ def render_settings(
     rows = [language_buttons(locales, _.locale, back="s")]
     rows.append([button(_("➕ Choose another centre"), Route.SETTINGS, Action.ADD)])
     for c in centres:
-        label = _("🚪 Leave {centre}", centre=short(c.name))
+        label = _("🚪 Remove {centre}", centre=short(c.name))
         rows.append([button(label, Route.SETTINGS, Action.LEAVE, c.id)])
     return Screen("\n".join(lines), keyboard(rows))
 
@@ -55,10 +55,10 @@ def render_settings(
 def render_leave_question(centre: Centre, _: Translator) -> Screen:
     """Ask once before leaving a centre."""
     text = _(
-        "Do you want to leave {centre}? You can always come back.",
+        "Remove {centre} from your centres? You can always choose it again.",
         centre="<b>" + esc(centre.name) + "</b>",
     )
-    yes = button(_("Yes, leave"), Route.SETTINGS, Action.LEAVE_OK, centre.id)
+    yes = button(_("Yes, remove it"), Route.SETTINGS, Action.LEAVE_OK, centre.id)
     no = button(_("No, go back"), Route.SETTINGS, Action.MENU)
     return Screen(text, keyboard([[yes], [no]]))
 
@@ -117,7 +117,7 @@ async def on_leave_ok(update: Update, context: BotContext) -> None:
         return await show_stale(update, context)
     assert context.user is not None
     await context.db.leave_centre(context.user.id, centre.id)
-    notice = context._("You have left {centre}.", centre=esc(centre.name))
+    notice = context._("{centre} is no longer on your list.", centre=esc(centre.name))
     await show(update, context, await settings_screen(context, notice))
 
 

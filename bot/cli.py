@@ -1,0 +1,342 @@
+"""The `vaerested-bot` command: run the bot and administer centres and activities.
+
+Every subcommand takes `--config PATH` after its name (default: $VAERESTED_CONFIG, then
+./config.toml, then built-in defaults). Bad input exits non-zero with one line saying why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import NoReturn
+
+from bot.config import Config, ConfigError, load_config
+from bot.db import Database, DatabaseError, DuplicateError, NewActivity
+from bot import validate
+
+CSV_COLUMNS = ("centre", "title", "starts", "ends", "place", "capacity", "description")
+NATIONAL = "national"
+MAX_REPORTED_ERRORS = 20
+
+
+class UsageError(Exception):
+    """Bad input from the command line; the message is the one line shown."""
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the console script and of `python -m bot`."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        sys.exit(2)
+    try:
+        args.handler(args)
+    except (ConfigError, DatabaseError, UsageError) as exc:
+        _fail(str(exc))
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"vaerested-bot: error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vaerested-bot", description="Telegram bot for væresteder: run it and set it up."
+    )
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    def command(
+        parent: argparse._SubParsersAction,  # type: ignore[type-arg]
+        name: str,
+        help_text: str,
+        handler: Callable[[argparse.Namespace], None] | None = None,
+    ) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = parent.add_parser(name, help=help_text, description=help_text)
+        if handler is not None:
+            p.add_argument("--config", metavar="PATH", help="config file (default: see README)")
+            p.set_defaults(handler=handler)
+        return p
+
+    command(sub, "run", "run the bot (long polling)", cmd_run)
+    command(sub, "demo-data", "add a demo centre with a week of sample activities", cmd_demo)
+
+    centre = command(sub, "centre", "add or list centres").add_subparsers(metavar="ACTION")
+    p = command(centre, "add", "add a centre and print its join link", cmd_centre_add)
+    p.add_argument("--slug", required=True, help="short name for links, e.g. parasollen")
+    p.add_argument("--name", required=True, help="the name people know, e.g. 'Café Parasollen'")
+    p.add_argument("--city", default="", help="town or city")
+    command(centre, "list", "list centres with their join links", cmd_centre_list)
+
+    activity = command(sub, "activity", "add, import or list activities").add_subparsers(
+        metavar="ACTION"
+    )
+    p = command(activity, "add", "add one activity", cmd_activity_add)
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--centre", metavar="SLUG", help="the centre it belongs to")
+    where.add_argument("--national", action="store_true", help="a national activity")
+    p.add_argument("--title", required=True)
+    p.add_argument("--starts", required=True, metavar="'YYYY-MM-DD HH:MM'", help="local time")
+    p.add_argument("--ends", metavar="'YYYY-MM-DD HH:MM'", help="local time")
+    p.add_argument("--place", default="")
+    p.add_argument("--capacity", help="number of places (leave out for no limit)")
+    p.add_argument("--description", default="")
+    p = command(activity, "import", "import activities from CSV, all or nothing", cmd_import)
+    p.add_argument("file", metavar="FILE.csv", type=Path)
+    p = command(activity, "list", "list upcoming activities", cmd_activity_list)
+    p.add_argument("--centre", metavar="SLUG")
+    return parser
+
+
+def _with_db(args: argparse.Namespace, work: Callable[[Config, Database], Awaitable[None]]) -> None:
+    config = load_config(args.config, require_token=False)
+
+    async def go() -> None:
+        db = await Database.open(config.database.path)
+        try:
+            await work(config, db)
+        finally:
+            await db.close()
+
+    asyncio.run(go())
+
+
+def _now() -> int:
+    return int(datetime.now().timestamp())
+
+
+async def _join_link(db: Database, slug: str) -> str:
+    username = await db.get_setting("bot_username")
+    return f"https://t.me/{username or '<bot-username>'}?start=c-{slug}"
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    """Run the bot until Ctrl-C or SIGTERM."""
+    from bot.app import ALLOWED_UPDATES, build_application  # PTB loads only when needed
+
+    config = load_config(args.config)
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
+    # httpx logs every request URL at INFO, and the URL contains the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    app = build_application(config)
+    app.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+def cmd_centre_add(args: argparse.Namespace) -> None:
+    try:
+        slug = validate.slug(args.slug)
+        name = validate.clean_text(args.name, "name", validate.NAME_MAX, required=True)
+        city = validate.clean_text(args.city, "city", validate.NAME_MAX)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+    async def work(config: Config, db: Database) -> None:
+        try:
+            await db.add_centre(slug, name, city, config.bot.timezone)
+        except DuplicateError:
+            raise UsageError(f"a centre with slug {slug!r} exists already") from None
+        print(f"Added centre {slug}: {name}")
+        print(f"Join link (for the QR poster): {await _join_link(db, slug)}")
+        if await db.get_setting("bot_username") is None:
+            print("(Run the bot once; then `vaerested-bot centre list` shows the full link.)")
+
+    _with_db(args, work)
+
+
+def cmd_centre_list(args: argparse.Namespace) -> None:
+    async def work(config: Config, db: Database) -> None:
+        centres = await db.list_centres()
+        if not centres:
+            print("No centres yet. Add one with: vaerested-bot centre add --slug S --name N")
+        for c in centres:
+            city = f" ({c.city})" if c.city else ""
+            print(f"{c.slug}\t{c.name}{city}\t{await _join_link(db, c.slug)}")
+
+    _with_db(args, work)
+
+
+def cmd_activity_add(args: argparse.Namespace) -> None:
+    row = {
+        "centre": NATIONAL if args.national else args.centre,
+        "title": args.title,
+        "starts": args.starts,
+        "ends": args.ends or "",
+        "place": args.place,
+        "capacity": args.capacity or "",
+        "description": args.description,
+    }
+
+    async def work(config: Config, db: Database) -> None:
+        try:
+            new = await _activity_from_row(row, config, db)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        (activity_id,) = await db.add_activities([new], _now())
+        print(f"Added activity {activity_id}: {new.title}")
+
+    _with_db(args, work)
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {args.file}: {exc}") from None
+
+    async def work(config: Config, db: Database) -> None:
+        items, errors = await _parse_csv(text, config, db)
+        if errors:
+            shown = errors[:MAX_REPORTED_ERRORS]
+            more = len(errors) - len(shown)
+            for error in shown[:-1]:
+                print(f"{args.file}: {error}", file=sys.stderr)
+            last = shown[-1] + (f" (and {more} more errors)" if more else "")
+            raise UsageError(f"{args.file}: {last}; nothing was imported")
+        ids = await db.add_activities(items, _now())
+        print(f"Imported {len(ids)} activities from {args.file}")
+
+    _with_db(args, work)
+
+
+async def _parse_csv(
+    text: str, config: Config, db: Database
+) -> tuple[list[NewActivity], list[str]]:
+    """Every row as an activity, or the list of 'line N: reason' errors."""
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("centre", "title", "starts") if c not in header]
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if missing or unknown:
+        problem = f"missing {missing}" if missing else f"unknown {unknown}"
+        return [], [f"line 1: columns {problem}; expected {', '.join(CSV_COLUMNS)}"]
+    reader.fieldnames = header
+    items, errors = [], []
+    for row in reader:
+        values = {k: (v or "") for k, v in row.items() if k is not None}
+        if None in row:
+            errors.append(f"line {reader.line_num}: more fields than columns")
+            continue
+        try:
+            items.append(await _activity_from_row(values, config, db))
+        except ValueError as exc:
+            errors.append(f"line {reader.line_num}: {exc}")
+    if not items and not errors:
+        errors.append("line 2: no activities in the file")
+    return items, errors
+
+
+async def _activity_from_row(row: dict[str, str], config: Config, db: Database) -> NewActivity:
+    """Check one activity's fields (CSV row or command line) and build it."""
+    slug = row.get("centre", "").strip()
+    centre_id, timezone = None, config.bot.timezone
+    if slug != NATIONAL:
+        centre = await db.get_centre_by_slug(slug)
+        if centre is None:
+            raise ValueError(f"unknown centre {slug!r}")
+        centre_id, timezone = centre.id, centre.timezone
+    title = validate.clean_text(row.get("title", ""), "title", validate.TITLE_MAX, required=True)
+    starts = validate.local_time(row.get("starts", ""), timezone)
+    ends = None
+    if row.get("ends", "").strip():
+        ends = validate.local_time(row["ends"], timezone)
+        if ends <= starts:
+            raise ValueError("ends must be after starts")
+    return NewActivity(
+        centre_id=centre_id,
+        title=title,
+        starts_at=starts,
+        ends_at=ends,
+        place=validate.clean_text(row.get("place", ""), "place", validate.PLACE_MAX),
+        capacity=validate.capacity(row.get("capacity", "")),
+        description=validate.clean_text(
+            row.get("description", ""), "description", validate.DESCRIPTION_MAX
+        ),
+    )
+
+
+def cmd_activity_list(args: argparse.Namespace) -> None:
+    async def work(config: Config, db: Database) -> None:
+        centre_id = None
+        if args.centre:
+            centre = await db.get_centre_by_slug(args.centre)
+            if centre is None:
+                raise UsageError(f"unknown centre {args.centre!r}")
+            centre_id = centre.id
+        rows = await db.list_activities(centre_id, since=_now())
+        if not rows:
+            print("No upcoming activities.")
+        for a, confirmed in rows:
+            when = datetime.fromtimestamp(a.starts_at, config.bot.tz).strftime("%Y-%m-%d %H:%M")
+            places = f"{confirmed}/{a.capacity}" if a.capacity is not None else f"{confirmed}/-"
+            status = "" if a.status == "scheduled" else f" [{a.status}]"
+            centre_name = a.centre_name or NATIONAL
+            print(f"{a.id}\t{when}\t{centre_name}\t{a.title}\t{places}{status}")
+
+    _with_db(args, work)
+
+
+DEMO_ACTIVITIES = (
+    # (days from today, hour, title, place, capacity, description)
+    (1, 10, "Fælles morgenmad", "Køkkenet", 20, "Rundstykker, kaffe og te. Alle er velkomne."),
+    (1, 14, "Fodbold i parken", "Fælledparken", 10, "Vi spiller på græs. Tag gode sko på."),
+    (2, 13, "Kreativt værksted", "Værkstedet", 6, "Vi maler og tegner. Alt er der."),
+    (3, 11, "Gåtur ved søerne", "Mødested: hoveddøren", None, "En rolig tur på en time."),
+    (4, 12, "Fællesspisning", "Spisesalen", 25, "Varm mad for 20 kr."),
+    (5, 19, "Banko", "Stuen", 3, "Der er små præmier."),
+)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    async def work(config: Config, db: Database) -> None:
+        centre = await db.get_centre_by_slug("demo")
+        if centre is None:
+            centre = await db.add_centre("demo", "Demo-værestedet", "Demoby", config.bot.timezone)
+        elif any(a.centre_id == centre.id for a, _ in await db.list_activities(since=_now())):
+            print("The demo centre has upcoming activities already; nothing added.")
+            return
+        today = datetime.now(config.bot.tz).replace(minute=0, second=0, microsecond=0)
+        items = [
+            NewActivity(
+                centre_id=centre.id,
+                title=title,
+                starts_at=_at(today, days, hour),
+                place=place,
+                capacity=capacity,
+                description=description,
+            )
+            for days, hour, title, place, capacity, description in DEMO_ACTIVITIES
+        ]
+        items.append(
+            NewActivity(
+                centre_id=None,
+                title="Landsturnering i fodbold",
+                starts_at=_at(today, 6, 10),
+                place="Idrætsparken",
+                capacity=200,
+                description="Hold fra hele landet. Tilmeld dig, så finder vi et hold til dig.",
+            )
+        )
+        await db.add_activities(items, _now())
+        print(f"Added the demo centre 'demo' with {len(items)} activities")
+        print(f"Join link: {await _join_link(db, 'demo')}")
+
+    _with_db(args, work)
+
+
+def _at(today: datetime, days: int, hour: int) -> int:
+    day = (today + timedelta(days=days)).replace(tzinfo=None, hour=hour)
+    return int(day.replace(tzinfo=today.tzinfo).timestamp())

@@ -1,0 +1,75 @@
+"""Checks for everything typed by a person (an admin at the command line, later staff in the chat).
+
+Each check returns the clean value or raises ValueError with a reason an admin can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+TITLE_MAX = 100
+PLACE_MAX = 100
+DESCRIPTION_MAX = 1000
+NAME_MAX = 80
+CAPACITY_MAX = 10_000
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+RESERVED_SLUGS = {"national"}
+
+
+def clean_text(value: str, what: str, limit: int, *, required: bool = False) -> str:
+    """Trim, refuse control characters and over-long or (if required) empty text."""
+    text = value.strip()
+    if required and not text:
+        raise ValueError(f"{what} is empty")
+    if len(text) > limit:
+        raise ValueError(f"{what} is {len(text)} characters; at most {limit} are allowed")
+    allowed_controls = "\n" if what == "description" else ""
+    if any(unicodedata.category(ch) == "Cc" and ch not in allowed_controls for ch in text):
+        raise ValueError(f"{what} contains control characters")
+    return text
+
+
+def slug(value: str) -> str:
+    """A centre's short name for links: lower-case letters, digits and dashes."""
+    if not SLUG.match(value) or value in RESERVED_SLUGS:
+        raise ValueError(
+            f"slug {value!r} must be 1-40 lower-case letters (a-z), digits or dashes,"
+            " start with a letter or digit, and not be 'national'"
+        )
+    return value
+
+
+def capacity(value: str | int | None) -> int | None:
+    """A number of places (0 or more), or None for no limit when empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"capacity {value!r} is not a whole number") from None
+    if number < 0:
+        raise ValueError(f"capacity {number} is negative")
+    if number > CAPACITY_MAX:
+        raise ValueError(f"capacity {number} is over {CAPACITY_MAX}")
+    return number
+
+
+def local_time(value: str, timezone: str) -> int:
+    """'YYYY-MM-DD HH:MM' on the centre's wall clock → epoch seconds; refuses DST gaps and folds."""
+    text = value.strip()
+    try:
+        naive = datetime.strptime(text, "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise ValueError(f"date {value!r} is not in the form YYYY-MM-DD HH:MM") from None
+    tz = ZoneInfo(timezone)
+    early, late = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    if early.utcoffset() != late.utcoffset():
+        # Round-tripping through UTC lands elsewhere only for a time the clocks skip.
+        roundtrip = datetime.fromtimestamp(early.timestamp(), tz).replace(tzinfo=None)
+        if roundtrip != naive:
+            raise ValueError(f"{text} does not exist in {timezone} (clocks skip it for summer time)")
+        raise ValueError(f"{text} happens twice in {timezone} (clocks go back); pick another time")
+    return int(early.timestamp())
