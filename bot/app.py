@@ -82,6 +82,8 @@ def build_application(
 ) -> Application:  # type: ignore[type-arg]
     """Build the bot: every handler in one ordered table, services, start-up and shutdown."""
     load_all(config.bot.locales)
+    # httpx logs every request URL at INFO, and the URL contains the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     builder = (
         Application.builder()
         .token(config.telegram.token)
@@ -169,9 +171,14 @@ async def on_error(update: object, context: BotContext) -> None:
     if update.effective_chat.type != ChatType.PRIVATE:
         return
     try:
-        await context.answer_query(update)
         await context.bot.send_message(
             update.effective_chat.id, context._("Something went wrong – please try again.")
         )
     except TelegramError as exc:
-        logger.warning("could not tell user about the error: %s", exc)
+        logger.warning("could not tell the user about the error: %s", exc)
+    if update.callback_query is not None:
+        # The error handler gets a fresh context, so it cannot know whether the tap was answered.
+        try:
+            await update.callback_query.answer()
+        except TelegramError:
+            pass  # answered already: nothing is lost

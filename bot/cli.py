@@ -126,8 +126,6 @@ def cmd_run(args: argparse.Namespace) -> None:
     logging.basicConfig(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
     )
-    # httpx logs every request URL at INFO, and the URL contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     app = build_application(config)
     app.run_polling(allowed_updates=ALLOWED_UPDATES)
 

@@ -340,6 +340,16 @@ class Database:
                 ids.append(int(cur.lastrowid or 0))
         return ids
 
+    async def cancel_activity(self, activity_id: int, now: int) -> bool:
+        """Mark an activity cancelled; False if it was not scheduled."""
+        async with self._tx() as c:
+            cur = await c.execute(
+                "UPDATE activity SET status = 'cancelled', updated_at = ?"
+                " WHERE id = ? AND status = 'scheduled'",
+                (now, activity_id),
+            )
+            return cur.rowcount == 1
+
     async def get_activity(self, activity_id: int) -> Activity | None:
         """The activity with that id, or None."""
         row = await self._one(
@@ -405,7 +415,8 @@ class Database:
         """The user's upcoming sign-ups and waiting-list places: (activity, status, position)."""
         rows = await self._all(
             f"SELECT {_ACTIVITY}, s.status AS my_status, {_POSITION} AS position"
-            f" FROM signup s JOIN {_ACTIVITY_FROM} ON a.id = s.activity_id"
+            " FROM signup s JOIN activity a ON a.id = s.activity_id"
+            " LEFT JOIN centre c ON c.id = a.centre_id"
             " WHERE s.user_id = ? AND s.status IN ('confirmed', 'waitlisted')"
             " AND a.status = 'scheduled' AND a.starts_at > ?"
             " ORDER BY a.starts_at, a.id",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +42,7 @@ class Harness:
     fake: FakeTelegram
     clock: FixedClock
     config: Config
+    expect_errors: bool = False
 
     @property
     def db(self) -> Database:
@@ -76,7 +78,7 @@ class Harness:
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
+async def bot(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Harness]:
     config = load_config(write_config(tmp_path))
     fake = FakeTelegram()
     clock = FixedClock(NOW)
@@ -86,9 +88,13 @@ async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
     fake.attach(app)
     await app.initialize()
     await app.post_init(app)  # type: ignore[misc]
+    harness = Harness(app, fake, clock, config)
     try:
-        yield Harness(app, fake, clock, config)
+        yield harness
     finally:
         await app.shutdown()
         await app.post_shutdown(app)  # type: ignore[misc]
     assert not fake.unanswered(), "a button tap was never answered"
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    if not harness.expect_errors:
+        assert errors == [], "a handler failed: " + "; ".join(r.getMessage() for r in errors)

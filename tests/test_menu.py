@@ -1,0 +1,53 @@
+"""The menu and everything off the path: stray text, unknown commands, groups, errors."""
+
+from tests.conftest import Harness
+
+HINT = "Jeg forstår kun knapperne 🙂 Tryk på en af dem herunder."
+
+
+async def test_typed_question_gets_the_menu_and_one_line_of_help(bot: Harness) -> None:
+    jens = bot.user(1)
+    await jens.send("/start")
+    await jens.send("hvornår er fodbold")
+    assert jens.last_text() == HINT
+    assert jens.menu() == ["📅 Aktiviteter", "✅ Mine tilmeldinger", "⚙️ Indstillinger",
+                           "❓ Hjælp"]
+
+
+async def test_a_sticker_gets_the_same_kind_pointer(bot: Harness) -> None:
+    jens = bot.user(1)
+    await jens.send_sticker()
+    assert jens.last_text() == HINT
+
+
+async def test_unknown_command_shows_help(bot: Harness) -> None:
+    jens = bot.user(1)
+    await jens.send("/fodbold")
+    assert jens.last_text().startswith("Hjælp\n\n📅 Aktiviteter – se, hvad der sker")
+    await jens.press("❓ Hjælp")
+    assert "Du skal aldrig skrive noget. Tryk bare på knapperne." in jens.last_text()
+
+
+async def test_a_message_in_a_group_points_to_the_private_chat(bot: Harness) -> None:
+    jens = bot.user(1)
+    await jens.send_in_group("/start")
+    (reply,) = [m for m in bot.fake.messages[-100] if m.from_bot]
+    assert reply.text == "Skriv til mig i en privat chat: https://t.me/vaerested_test_bot"
+    assert await bot.db.list_user_centres(1) == []
+
+
+async def test_an_error_is_logged_and_the_user_told_kindly(bot: Harness) -> None:
+    bot.expect_errors = True
+    await bot.centre()
+    jens = bot.user(1)
+    await jens.send("/start")
+    bot.fake.fail("editMessageText", 400, "Bad Request: something unexpected")
+    await jens.tap("Café Parasollen")
+    assert jens.last_text() == "Noget gik galt – prøv igen."
+    await jens.tap("Café Parasollen")  # trying again works
+    assert "Velkommen til Café Parasollen!" in jens.last_text()
+
+
+async def test_requests_go_to_the_configured_bot_api(bot: Harness) -> None:
+    assert all(c.url.startswith("https://api.telegram.org/bot123456:TEST-TOKEN/")
+               for c in bot.fake.calls)
