@@ -259,7 +259,7 @@ class FakeTelegram:
                                 " content and reply markup are exactly the same as a current"
                                 " content and reply markup of the message")
         msg.html, msg.text, msg.reply_markup = raw, plain, markup
-        self.touched[msg.chat_id].append(msg)
+        self.touched.setdefault(msg.chat_id, []).append(msg)
         return self._message_json(msg)
 
     def _api_answerCallbackQuery(self, p: dict[str, Any]) -> bool:
