@@ -11,7 +11,7 @@ import enum
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,6 +19,7 @@ import aiosqlite
 
 T = TypeVar("T")
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+USER_CACHE_MAX = 100_000
 SEEN_REFRESH_S = 3600  # last_seen_at is rewritten at most hourly: one write per update is waste
 
 
@@ -110,6 +111,7 @@ class JoinOutcome(enum.Enum):
 class JoinResult:
     outcome: JoinOutcome
     position: int = 0
+    view: ActivityView | None = None  # the activity as the user sees it afterwards
 
 
 class CancelOutcome(enum.Enum):
@@ -128,6 +130,7 @@ class Promotion:
 class CancelResult:
     outcome: CancelOutcome
     promoted: tuple[Promotion, ...] = ()
+    view: ActivityView | None = None  # the activity as the user sees it afterwards
 
 
 _ACTIVITY = """
@@ -164,6 +167,9 @@ class Database:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        # Every update needs its user; this process is the only writer of user rows, so a
+        # cache of (user, last_seen_at written) saves a database trip per update.
+        self._users: dict[int, tuple[User, int]] = {}
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -210,6 +216,10 @@ class Database:
             return result
 
         return await self._conn._execute(transaction, self._conn._conn)  # type: ignore[no-any-return]
+
+    async def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` (reads only) in the connection's thread: one round trip."""
+        return await self._conn._execute(work, self._conn._conn)  # type: ignore[no-any-return]
 
     async def _all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
         return list(await self._conn.execute_fetchall(sql, params))
@@ -276,34 +286,35 @@ class Database:
 
     async def touch_user(self, user_id: int, first_name: str, locale: str, now: int) -> User:
         """Load the user, creating them on first contact; refresh name and last seen cheaply."""
-        row = await self._one(
-            "SELECT id, first_name, locale, active, last_seen_at FROM user WHERE id = ?",
-            (user_id,),
-        )
-        if row is None:
-            await self._write(
-                lambda c: c.execute(
-                    "INSERT INTO user(id, first_name, locale, active, created_at, last_seen_at)"
-                    " VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT(id) DO NOTHING",
-                    (user_id, first_name, locale, now, now),
-                )
+        cached = self._users.get(user_id)
+        if cached and cached[0].first_name == first_name and now - cached[1] < SEEN_REFRESH_S:
+            return cached[0]
+
+        def work(c: sqlite3.Connection) -> User:
+            c.execute(
+                "INSERT INTO user(id, first_name, locale, active, created_at, last_seen_at)"
+                " VALUES (:id, :name, :locale, 1, :now, :now) ON CONFLICT(id) DO UPDATE"
+                " SET first_name = :name, last_seen_at = :now, active = 1",
+                {"id": user_id, "name": first_name, "locale": locale, "now": now},
             )
-            return User(user_id, first_name, locale, True)
-        stale = now - int(row["last_seen_at"]) >= SEEN_REFRESH_S
-        if stale or row["first_name"] != first_name or not row["active"]:
-            await self._write(
-                lambda c: c.execute(
-                    "UPDATE user SET first_name = ?, last_seen_at = ?, active = 1 WHERE id = ?",
-                    (first_name, now, user_id),
-                )
-            )
-        return User(user_id, first_name, str(row["locale"]), True)
+            row = c.execute("SELECT locale FROM user WHERE id = ?", (user_id,)).fetchone()
+            return User(user_id, first_name, str(row["locale"]), True)
+
+        user = await self._write(work)
+        self._remember(user, now)
+        return user
+
+    def _remember(self, user: User, seen: int) -> None:
+        if len(self._users) >= USER_CACHE_MAX:
+            self._users.clear()
+        self._users[user.id] = (user, seen)
 
     async def set_user_locale(self, user_id: int, locale: str) -> None:
         """Remember the user's language."""
         await self._write(
             lambda c: c.execute("UPDATE user SET locale = ? WHERE id = ?", (locale, user_id))
         )
+        self._users.pop(user_id, None)
 
     async def join_centre(self, user_id: int, centre_id: int, now: int) -> bool:
         """Make the user a member; False if they were one already."""
@@ -400,28 +411,7 @@ class Database:
 
     async def get_activity_view(self, activity_id: int, user_id: int) -> ActivityView | None:
         """The activity with its counts and the user's own sign-up, or None if unknown."""
-        row = await self._one(
-            f"SELECT {_ACTIVITY},"
-            " (SELECT count(*) FROM signup x WHERE x.activity_id = a.id"
-            "   AND x.status = 'confirmed') AS confirmed,"
-            " (SELECT count(*) FROM signup x WHERE x.activity_id = a.id"
-            "   AND x.status = 'waitlisted') AS waitlisted,"
-            f" IFNULL(s.status, 'none') AS my_status, IFNULL({_POSITION}, 0) AS position"
-            f" FROM {_ACTIVITY_FROM}"
-            " LEFT JOIN signup s ON s.activity_id = a.id AND s.user_id = :user"
-            " WHERE a.id = :activity",
-            {"user": user_id, "activity": activity_id},
-        )
-        if row is None:
-            return None
-        status = SignupStatus(row["my_status"])
-        return ActivityView(
-            activity=_activity(row),
-            confirmed=int(row["confirmed"]),
-            waitlisted=int(row["waitlisted"]),
-            my_status=status,
-            my_position=int(row["position"]) if status is SignupStatus.WAITLISTED else 0,
-        )
+        return await self._read(lambda c: _view(c, activity_id, user_id))
 
     async def list_user_signups(
         self, user_id: int, now: int
@@ -445,11 +435,19 @@ class Database:
 
     async def join_activity(self, activity_id: int, user_id: int, now: int) -> JoinResult:
         """Sign the user up, or put them on the waiting list when full. Never overbooks."""
-        return await self._write(lambda c: _join(c, activity_id, user_id, now))
+        def work(c: sqlite3.Connection) -> JoinResult:
+            result = _join(c, activity_id, user_id, now)
+            return replace(result, view=_view(c, activity_id, user_id))
+
+        return await self._write(work)
 
     async def cancel_signup(self, activity_id: int, user_id: int, now: int) -> CancelResult:
         """Cancel the user's sign-up; a freed seat goes to the waiting list in the same breath."""
-        return await self._write(lambda c: _cancel(c, activity_id, user_id, now))
+        def work(c: sqlite3.Connection) -> CancelResult:
+            result = _cancel(c, activity_id, user_id, now)
+            return replace(result, view=_view(c, activity_id, user_id))
+
+        return await self._write(work)
 
 
 def _join(c: sqlite3.Connection, activity_id: int, user_id: int, now: int) -> JoinResult:
@@ -506,6 +504,31 @@ def _cancel(c: sqlite3.Connection, activity_id: int, user_id: int, now: int) -> 
     )
     promoted = _promote(c, activity_id, now) if state["mine"] == "confirmed" else ()
     return CancelResult(CancelOutcome.CANCELLED, promoted)
+
+
+def _view(c: sqlite3.Connection, activity_id: int, user_id: int) -> ActivityView | None:
+    row = c.execute(
+        f"SELECT {_ACTIVITY},"
+        " (SELECT count(*) FROM signup x WHERE x.activity_id = a.id"
+        "   AND x.status = 'confirmed') AS confirmed,"
+        " (SELECT count(*) FROM signup x WHERE x.activity_id = a.id"
+        "   AND x.status = 'waitlisted') AS waitlisted,"
+        f" IFNULL(s.status, 'none') AS my_status, IFNULL({_POSITION}, 0) AS position"
+        f" FROM {_ACTIVITY_FROM}"
+        " LEFT JOIN signup s ON s.activity_id = a.id AND s.user_id = :user"
+        " WHERE a.id = :activity",
+        {"user": user_id, "activity": activity_id},
+    ).fetchone()
+    if row is None:
+        return None
+    status = SignupStatus(row["my_status"])
+    return ActivityView(
+        activity=_activity(row),
+        confirmed=int(row["confirmed"]),
+        waitlisted=int(row["waitlisted"]),
+        my_status=status,
+        my_position=int(row["position"]) if status is SignupStatus.WAITLISTED else 0,
+    )
 
 
 def _one_in(c: sqlite3.Connection, sql: str, params: dict[str, Any]) -> Any:

@@ -108,6 +108,13 @@ async def card_screen(
     """Load and render an activity card; None if it is gone, cancelled or has started."""
     assert context.user is not None
     view = await context.db.get_activity_view(activity_id, context.user.id)
+    return view_screen(context, view, page, notice)
+
+
+def view_screen(
+    context: BotContext, view: ActivityView | None, page: int, notice: str = ""
+) -> Screen | None:
+    """Render a loaded activity card; None if it is gone, cancelled or has started."""
     if view is None or not is_open(view.activity, context.now()):
         return None
     when = context._.when(view.activity.starts_at, where(view.activity, context))

@@ -17,8 +17,8 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.db import CancelOutcome, JoinOutcome, Promotion
 from bot.i18n import translator
-from dialogs.browse import card_screen, show_stale, where
-from dialogs.common import button, esc, keyboard, show, tapped
+from dialogs.browse import show_stale, view_screen, where
+from dialogs.common import Screen, button, esc, keyboard, show, tapped
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ async def on_join(update: Update, context: BotContext) -> None:
     notice = ""
     if result.outcome is JoinOutcome.WAITLISTED:
         notice = context._("It was full, so you are on the waiting list.")
-    await _show_card(update, context, activity_id, page, notice)
+    await _show_card(update, context, view_screen(context, result.view, page, notice))
 
 
 async def on_leave(update: Update, context: BotContext) -> None:
@@ -50,14 +50,11 @@ async def on_leave(update: Update, context: BotContext) -> None:
     notice = ""
     if result.outcome is CancelOutcome.CANCELLED:
         notice = context._("You have given your place back. Thank you for letting us know.")
-    await _show_card(update, context, activity_id, page, notice)
+    await _show_card(update, context, view_screen(context, result.view, page, notice))
     await notify_promoted(context, activity_id, result.promoted)
 
 
-async def _show_card(
-    update: Update, context: BotContext, activity_id: int, page: int, notice: str
-) -> None:
-    screen = await card_screen(context, activity_id, page, notice)
+async def _show_card(update: Update, context: BotContext, screen: Screen | None) -> None:
     if screen is None:
         return await show_stale(update, context)
     await show(update, context, screen)
