@@ -1,5 +1,6 @@
 """Wiring: a self-hosted Bot API address is honoured, and the token never reaches the logs."""
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -40,3 +41,33 @@ async def test_the_token_never_appears_in_the_logs(
     await jens.tap("Café Parasollen")
     assert caplog.records, "something was logged"
     assert not [r for r in caplog.records if TOKEN in r.getMessage()]
+
+
+async def test_long_polling_asks_for_exactly_the_updates_the_bot_handles(tmp_path: Path) -> None:
+    from bot.app import ALLOWED_UPDATES
+
+    config = load_config(write_config(tmp_path))
+    fake = FakeTelegram()  # not attached: updates wait for getUpdates, as on Telegram
+    app = build_application(config, request=fake.request(), get_updates_request=fake.request(),
+                            clock=FixedClock(NOW))
+    await app.initialize()
+    await app.post_init(app)  # type: ignore[misc]
+    assert app.updater is not None
+    await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=1, poll_interval=0)
+    await app.start()
+    try:
+        jens = fake.user(1, "Jens")
+        await jens.send("/start")
+        for _ in range(200):
+            if jens.bot_messages():
+                break
+            await asyncio.sleep(0.01)
+        assert jens.texts()[0].startswith("Hej Jens!")
+        polls = fake.calls_of("getUpdates")
+        assert polls and polls[-1].params["allowed_updates"] == [
+            "message", "callback_query", "my_chat_member"]
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await app.post_shutdown(app)  # type: ignore[misc]
