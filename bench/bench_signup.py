@@ -13,25 +13,27 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update  # noqa: E402
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes  # noqa: E402
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bot.app import build_application  # noqa: E402
-from bot.callbacks import Action, Route, encode  # noqa: E402
-from bot.clock import FixedClock  # noqa: E402
-from bot.config import load_config  # noqa: E402
-from bot.db import NewActivity  # noqa: E402
-from bot.fake_telegram import TOKEN, FakeMessage, FakeTelegram, FakeUser  # noqa: E402
+from bot.app import build_application
+from bot.callbacks import Action, Route, encode
+from bot.clock import FixedClock
+from bot.config import load_config
+from bot.db import NewActivity
+from bot.fake_telegram import TOKEN, FakeMessage, FakeTelegram, FakeUser
 
 NOW = 1_795_000_000  # a fixed "now"; activities start a week later
 BARE_KEYBOARD = InlineKeyboardMarkup(
-    [[InlineKeyboardButton("✅ Tilmeld mig", callback_data="tap:join")],
-     [InlineKeyboardButton("⬅️ Tilbage til listen", callback_data="tap:back")]]
+    [
+        [InlineKeyboardButton("✅ Tilmeld mig", callback_data="tap:join")],
+        [InlineKeyboardButton("⬅️ Tilbage til listen", callback_data="tap:back")],
+    ]
 )
 
 
@@ -68,8 +70,12 @@ async def bench_bot(n_users: int, taps: int, folder: Path) -> tuple[float, list[
         db = app.bot_data["services"].database
         centre = await db.add_centre("bench", "Bench", "", config.bot.timezone)
         activities = await db.add_activities(
-            [NewActivity(centre.id, f"A{i}", NOW + 7 * 86400, capacity=n_users // 2)
-             for i in range(4)], NOW)
+            [
+                NewActivity(centre.id, f"A{i}", NOW + 7 * 86400, capacity=n_users // 2)
+                for i in range(4)
+            ],
+            NOW,
+        )
         users = [fake.user(10_000 + i, f"U{i}") for i in range(n_users)]
         for user in users:
             await db.touch_user(user.id, user.first_name, "da", NOW)
@@ -103,8 +109,12 @@ async def bench_bare(n_users: int, taps: int) -> tuple[float, list[float]]:
     """
     fake = FakeTelegram()
     app = (
-        Application.builder().token(TOKEN).request(fake.request())
-        .get_updates_request(fake.request()).concurrent_updates(256).build()
+        Application.builder()
+        .token(TOKEN)
+        .request(fake.request())
+        .get_updates_request(fake.request())
+        .concurrent_updates(256)
+        .build()
     )
     counter = 0
 

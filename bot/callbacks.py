@@ -40,7 +40,11 @@ _ALLOWED = {
     Route.ACTIVITY: {Action.PAGE, Action.SHOW, Action.JOIN, Action.LEAVE},
     Route.MINE: {Action.PAGE, Action.LEAVE},
     Route.SETTINGS: {
-        Action.MENU, Action.LANGUAGE, Action.ADD, Action.LEAVE, Action.LEAVE_OK,
+        Action.MENU,
+        Action.LANGUAGE,
+        Action.ADD,
+        Action.LEAVE,
+        Action.LEAVE_OK,
     },
 }
 

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
+from bot import validate
 from bot.config import Config, ConfigError, load_config
 from bot.db import Database, DatabaseError, DuplicateError, NewActivity
-from bot import validate
 
 CSV_COLUMNS = ("centre", "title", "starts", "ends", "place", "capacity", "description")
 NATIONAL = "national"
@@ -96,7 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _with_db(args: argparse.Namespace, work: Callable[[Config, Database], Awaitable[None]]) -> None:
+def _with_db(
+    args: argparse.Namespace, work: Callable[[Config, Database], Awaitable[None]]
+) -> None:
     config = load_config(args.config, require_token=False)
 
     async def go() -> None:
@@ -126,8 +128,19 @@ def cmd_run(args: argparse.Namespace) -> None:
     logging.basicConfig(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
     )
+    from telegram.error import InvalidToken, NetworkError
+
     app = build_application(config)
-    app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    try:
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        raise UsageError(
+            "Telegram does not accept the token ([telegram] token or VAERESTED_BOT_TOKEN)"
+        ) from None
+    except NetworkError as exc:
+        raise UsageError(
+            f"cannot reach the Bot API at {config.telegram.base_url}: {exc}"
+        ) from None
 
 
 def cmd_centre_add(args: argparse.Namespace) -> None:

@@ -180,7 +180,7 @@ def _bot(b: dict[str, object]) -> BotConfig:
         raise ConfigError(f"[bot] timezone is not a known time zone: {tz!r}") from None
     locales = b["locales"]
     if not isinstance(locales, list) or not locales:
-        raise ConfigError("[bot] locales must be a non-empty list, e.g. [\"da\", \"en\"]")
+        raise ConfigError('[bot] locales must be a non-empty list, e.g. ["da", "en"]')
     for loc in locales:
         _check_locale("locales", loc)
     default = b["default_locale"]
@@ -220,10 +220,10 @@ def _reminders(r: dict[str, object]) -> RemindersConfig:
     seconds = []
     for item in before:
         try:
-            seconds.append(parse_duration(item))  # type: ignore[arg-type]
+            seconds.append(parse_duration(item))
         except ValueError:
             raise ConfigError(
-                f"[reminders] before: cannot read duration {item!r} (use e.g. \"24h\", \"90s\")"
+                f'[reminders] before: cannot read duration {item!r} (use e.g. "24h", "90s")'
             ) from None
     quiet = r["quiet_hours"]
     if not isinstance(quiet, str):

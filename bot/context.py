@@ -22,7 +22,9 @@ class Services:
     database: Database | None = field(default=None)
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[object, object], dict[object, object], dict[str, object]]):
+class BotContext(
+    CallbackContext[ExtBot[None], dict[object, object], dict[object, object], dict[str, object]]
+):
     """CallbackContext with the services, the user (set by the middleware) and their `_`."""
 
     def __init__(

@@ -29,8 +29,24 @@ from telegram.request import HTTPXRequest
 TOKEN = "123456:TEST-TOKEN"
 BOT_ID = 1000
 BOT_USERNAME = "vaerested_test_bot"
-_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-         "span", "tg-spoiler", "tg-emoji", "blockquote"}
+_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "span",
+    "tg-spoiler",
+    "tg-emoji",
+    "blockquote",
+}
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
@@ -55,8 +71,11 @@ class FakeMessage:
         """(label, callback data) of every inline button, top to bottom."""
         if not self.reply_markup or "inline_keyboard" not in self.reply_markup:
             return []
-        return [(b["text"], b.get("callback_data", "")) for row in
-                self.reply_markup["inline_keyboard"] for b in row]
+        return [
+            (b["text"], b.get("callback_data", ""))
+            for row in self.reply_markup["inline_keyboard"]
+            for b in row
+        ]
 
 
 @dataclass
@@ -80,19 +99,25 @@ def check_html(raw: str) -> str:
     plain: list[str] = []
     pos = 0
     for match in _TAG.finditer(raw):
-        plain.append(raw[pos:match.start()])
+        plain.append(raw[pos : match.start()])
         pos = match.end()
         closing, tag = match.group(1) == "/", match.group(2).lower()
         if tag not in _TAGS:
-            raise ApiError(400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"')
+            raise ApiError(
+                400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"'
+            )
         if closing:
             if not stack or stack.pop() != tag:
-                raise ApiError(400, f'Bad Request: can\'t parse entities: Unmatched end tag "{tag}"')
+                raise ApiError(
+                    400, f'Bad Request: can\'t parse entities: Unmatched end tag "{tag}"'
+                )
         else:
             stack.append(tag)
     plain.append(raw[pos:])
     if stack:
-        raise ApiError(400, f"Bad Request: can't parse entities: Can't find end tag \"{stack[-1]}\"")
+        raise ApiError(
+            400, f"Bad Request: can't parse entities: Can't find end tag \"{stack[-1]}\""
+        )
     text = "".join(plain)
     if "<" in text or ">" in text:
         raise ApiError(400, "Bad Request: can't parse entities: Unexpected < or > in text")
@@ -113,7 +138,7 @@ class FakeTelegram:
         self.chats: dict[int, dict[str, Any]] = {}
         self.open_queries: set[str] = set()
         self.failures: dict[str, list[Failure]] = {}
-        self.bot_settings: dict[str, Any] = {}
+        self.bot_settings: dict[tuple[str, Any], Any] = {}
         self.touched: dict[int, list[FakeMessage]] = {}
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)
@@ -140,12 +165,20 @@ class FakeTelegram:
         self.messages.setdefault(user_id, [])
         return FakeUser(self, user_id, first_name, language_code)
 
-    def fail(self, method: str, code: int = 400, description: str = "Bad Request: injected",
-             *, retry_after: int | None = None, exception: type[Exception] | None = None,
-             times: int = 1) -> None:
+    def fail(
+        self,
+        method: str,
+        code: int = 400,
+        description: str = "Bad Request: injected",
+        *,
+        retry_after: int | None = None,
+        exception: type[Exception] | None = None,
+        times: int = 1,
+    ) -> None:
         """Make the next `times` calls of `method` fail like Telegram (or raise `exception`)."""
         self.failures.setdefault(method, []).extend(
-            Failure(code, description, retry_after, exception) for _ in range(times))
+            Failure(code, description, retry_after, exception) for _ in range(times)
+        )
 
     def calls_of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -178,9 +211,15 @@ class FakeTelegram:
         return _response(200, {"ok": True, "result": result})
 
     def _api_getMe(self, p: dict[str, Any]) -> dict[str, Any]:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "Værestedet",
-                "username": BOT_USERNAME, "can_join_groups": True,
-                "can_read_all_group_messages": False, "supports_inline_queries": False}
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Værestedet",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     def _chat(self, p: dict[str, Any]) -> int:
         chat_id = int(p["chat_id"])
@@ -202,7 +241,7 @@ class FakeTelegram:
                     data = b.get("callback_data")
                     if data is not None and not 1 <= len(data.encode()) <= 64:
                         raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-            return markup
+            return dict(markup)
         if "keyboard" in markup:
             self.reply_keyboards[chat_id] = markup
         return None
@@ -224,7 +263,8 @@ class FakeTelegram:
 
     def _message_json(self, msg: FakeMessage) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "message_id": msg.message_id, "date": int(time.time()),
+            "message_id": msg.message_id,
+            "date": int(time.time()),
             "chat": self.chats.get(msg.chat_id, {"id": msg.chat_id, "type": "private"}),
             "text": msg.text,
         }
@@ -255,9 +295,12 @@ class FakeTelegram:
         raw, plain = self._text(p)
         markup = self._markup(p, msg.chat_id)
         if raw == msg.html and markup == msg.reply_markup:
-            raise ApiError(400, "Bad Request: message is not modified: specified new message"
-                                " content and reply markup are exactly the same as a current"
-                                " content and reply markup of the message")
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message"
+                " content and reply markup are exactly the same as a current"
+                " content and reply markup of the message",
+            )
         msg.html, msg.text, msg.reply_markup = raw, plain, markup
         self.touched.setdefault(msg.chat_id, []).append(msg)
         return self._message_json(msg)
@@ -265,8 +308,11 @@ class FakeTelegram:
     def _api_answerCallbackQuery(self, p: dict[str, Any]) -> bool:
         query_id = str(p["callback_query_id"])
         if query_id not in self.open_queries:
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired"
-                                " or query ID is invalid")
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired"
+                " or query ID is invalid",
+            )
         self.open_queries.discard(query_id)
         return True
 
@@ -280,7 +326,8 @@ class FakeTelegram:
 
     def _api_setMyShortDescription(self, p: dict[str, Any]) -> bool:
         self.bot_settings[("short_description", p.get("language_code"))] = p.get(
-            "short_description")
+            "short_description"
+        )
         return True
 
     async def _api_getUpdates(self, p: dict[str, Any]) -> list[dict[str, Any]]:
@@ -322,30 +369,48 @@ class FakeUser:
 
     @property
     def _from(self) -> dict[str, Any]:
-        return {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name,
-                "language_code": self.language_code}
+        return {
+            "id": self.id,
+            "is_bot": self.is_bot,
+            "first_name": self.first_name,
+            "language_code": self.language_code,
+        }
 
     def _message(self, text: str, chat: dict[str, Any]) -> dict[str, Any]:
-        msg: dict[str, Any] = {"message_id": next(self.fake._ids), "date": int(time.time()),
-                               "chat": chat, "from": self._from, "text": text}
+        msg: dict[str, Any] = {
+            "message_id": next(self.fake._ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._from,
+            "text": text,
+        }
         if text.startswith("/"):
-            msg["entities"] = [{"type": "bot_command", "offset": 0,
-                                "length": len(text.split()[0])}]
+            msg["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
         return msg
 
     async def send(self, text: str) -> None:
         """Type and send a text (or a /command) in the private chat."""
         msg = self._message(text, self.fake.chats[self.id])
-        self.fake.messages[self.id].append(FakeMessage(self.id, msg["message_id"], text, text,
-                                                       None, False))
+        self.fake.messages[self.id].append(
+            FakeMessage(self.id, msg["message_id"], text, text, None, False)
+        )
         await self.fake.deliver({"message": msg})
 
     async def send_sticker(self) -> None:
         """Send something that is not text."""
         msg = self._message("", self.fake.chats[self.id])
         del msg["text"]
-        msg["sticker"] = {"file_id": "s1", "file_unique_id": "s1", "width": 512, "height": 512,
-                          "is_animated": False, "is_video": False, "type": "regular"}
+        msg["sticker"] = {
+            "file_id": "s1",
+            "file_unique_id": "s1",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        }
         await self.fake.deliver({"message": msg})
 
     async def send_in_group(self, text: str, group_id: int = -100) -> None:
@@ -358,8 +423,11 @@ class FakeUser:
     async def press(self, label: str) -> None:
         """Press a button of the menu keyboard under the text field."""
         keyboard = self.fake.reply_keyboards.get(self.id)
-        labels = [b["text"] if isinstance(b, dict) else b for row in
-                  (keyboard or {}).get("keyboard", []) for b in row]
+        labels = [
+            b["text"] if isinstance(b, dict) else b
+            for row in (keyboard or {}).get("keyboard", [])
+            for b in row
+        ]
         if label not in labels:
             raise AssertionError(f"no menu button {label!r}; the menu has {labels}")
         await self.send(label)
@@ -373,17 +441,27 @@ class FakeUser:
                 raise AssertionError(f"{len(found)} buttons match {label!r}: {msg.buttons()}")
             if found:
                 return await self.tap_data(found[0], msg)
-        raise AssertionError(f"no button {label!r}; last screen: {self.last_text()!r}"
-                             f" {self.last_message().buttons() if self.bot_messages() else ''}")
+        raise AssertionError(
+            f"no button {label!r}; last screen: {self.last_text()!r}"
+            f" {self.last_message().buttons() if self.bot_messages() else ''}"
+        )
 
     async def tap_data(self, data: str, message: FakeMessage | None = None) -> None:
         """Send a button tap with any data (forged, stale) on a message (default: the last)."""
         msg = message or self.bot_messages()[-1]
         query_id = f"{self.id}-{next(self._queries)}"
         self.fake.open_queries.add(query_id)
-        await self.fake.deliver({"callback_query": {
-            "id": query_id, "from": self._from, "chat_instance": str(self.id), "data": data,
-            "message": self.fake._message_json(msg)}})
+        await self.fake.deliver(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self._from,
+                    "chat_instance": str(self.id),
+                    "data": data,
+                    "message": self.fake._message_json(msg),
+                }
+            }
+        )
 
     def bot_messages(self) -> list[FakeMessage]:
         return [m for m in self.fake.messages.get(self.id, []) if m.from_bot]
@@ -405,8 +483,11 @@ class FakeUser:
     def menu(self) -> list[str]:
         """The labels of the menu keyboard the user currently has."""
         keyboard = self.fake.reply_keyboards.get(self.id, {})
-        return [b["text"] if isinstance(b, dict) else b for row in keyboard.get("keyboard", [])
-                for b in row]
+        return [
+            b["text"] if isinstance(b, dict) else b
+            for row in keyboard.get("keyboard", [])
+            for b in row
+        ]
 
 
 def _params(request: httpx.Request) -> dict[str, Any]:

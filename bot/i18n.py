@@ -66,7 +66,7 @@ class Translator:
 
     def pgettext(self, context: str, message: str, **values: Any) -> str:
         """Translate a short label that needs a context to be unambiguous."""
-        text = _translations(self.locale).pgettext(context, message)
+        text = str(_translations(self.locale).pgettext(context, message))
         return text.format(**values) if values else text
 
     def when(self, epoch: int, timezone: str) -> str:

@@ -70,6 +70,8 @@ def local_time(value: str, timezone: str) -> int:
         # Round-tripping through UTC lands elsewhere only for a time the clocks skip.
         roundtrip = datetime.fromtimestamp(early.timestamp(), tz).replace(tzinfo=None)
         if roundtrip != naive:
-            raise ValueError(f"{text} does not exist in {timezone} (clocks skip it for summer time)")
+            raise ValueError(
+                f"{text} does not exist in {timezone} (clocks skip it for summer time)"
+            )
         raise ValueError(f"{text} happens twice in {timezone} (clocks go back); pick another time")
     return int(early.timestamp())

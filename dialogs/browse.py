@@ -52,7 +52,9 @@ def render_list(
     return Screen("\n".join(lines), keyboard(rows))
 
 
-def render_card(view: ActivityView, when: str, page: int, _: Translator, notice: str = "") -> Screen:
+def render_card(
+    view: ActivityView, when: str, page: int, _: Translator, notice: str = ""
+) -> Screen:
     """The activity card: what, when, where, places, the user's own state and one clear button."""
     a = view.activity
     lines = [f"<b>{esc(a.title)}</b>", "📅 " + esc(when)]

@@ -6,6 +6,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from babel import Locale
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -14,7 +15,6 @@ from telegram import (
     ReplyKeyboardMarkup,
     Update,
 )
-from babel import Locale
 from telegram.error import BadRequest
 
 from bot import callbacks
@@ -133,13 +133,18 @@ def _edit_impossible(exc: BadRequest) -> bool:
     return "message to edit not found" in text or "can't be edited" in text
 
 
+def language_name(locale: str) -> str:
+    """A language's name in that language: 'Dansk', 'English'."""
+    return (Locale.parse(locale).get_display_name(locale) or locale).capitalize()
+
+
 def language_buttons(
     locales: Sequence[str], current: str, back: str
 ) -> list[InlineKeyboardButton]:
     """One button per other language, named in that language; `back` says where to return."""
     return [
         button(
-            f"{_FLAGS.get(loc, '🌐')} {Locale.parse(loc).get_display_name(loc).capitalize()}",
+            f"{_FLAGS.get(loc, '🌐')} {language_name(loc)}",
             Route.SETTINGS,
             Action.LANGUAGE,
             loc,

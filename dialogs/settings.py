@@ -6,7 +6,6 @@ the centre picker). Writes: user.locale, membership.
 
 from __future__ import annotations
 
-from babel import Locale
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -22,6 +21,7 @@ from dialogs.common import (
     esc,
     keyboard,
     language_buttons,
+    language_name,
     send,
     short,
     show,
@@ -35,7 +35,7 @@ def render_settings(
     centres: list[Centre], locales: tuple[str, ...], _: Translator, notice: str = ""
 ) -> Screen:
     """The settings screen: language buttons, add a centre, leave each centre."""
-    language = Locale.parse(_.locale).get_display_name(_.locale).capitalize()
+    language = language_name(_.locale)
     names = ", ".join(esc(c.name) for c in centres) or _("none yet")
     lines = [notice, ""] if notice else []
     lines += [

@@ -15,18 +15,25 @@ from tests.conftest import NOW, Harness, write_config
 
 async def test_a_self_hosted_bot_api_server_is_used(tmp_path: Path) -> None:
     path = write_config(tmp_path)
-    path.write_text(path.read_text().replace(
-        "[telegram]\n", '[telegram]\nbase_url = "http://localhost:8081/bot"\n'
-        'base_file_url = "http://localhost:8081/file/bot"\n'), encoding="utf-8")
+    path.write_text(
+        path.read_text().replace(
+            "[telegram]\n",
+            '[telegram]\nbase_url = "http://localhost:8081/bot"\n'
+            'base_file_url = "http://localhost:8081/file/bot"\n',
+        ),
+        encoding="utf-8",
+    )
     config = load_config(path)
     fake = FakeTelegram()
-    app = build_application(config, request=fake.request(), get_updates_request=fake.request(),
-                            clock=FixedClock(NOW))
+    app = build_application(
+        config, request=fake.request(), get_updates_request=fake.request(), clock=FixedClock(NOW)
+    )
     await app.initialize()
     try:
         assert app.bot.base_file_url == f"http://localhost:8081/file/bot{TOKEN}"
         assert fake.calls and all(
-            c.url.startswith(f"http://localhost:8081/bot{TOKEN}/") for c in fake.calls)
+            c.url.startswith(f"http://localhost:8081/bot{TOKEN}/") for c in fake.calls
+        )
     finally:
         await app.shutdown()
 
@@ -48,8 +55,9 @@ async def test_long_polling_asks_for_exactly_the_updates_the_bot_handles(tmp_pat
 
     config = load_config(write_config(tmp_path))
     fake = FakeTelegram()  # not attached: updates wait for getUpdates, as on Telegram
-    app = build_application(config, request=fake.request(), get_updates_request=fake.request(),
-                            clock=FixedClock(NOW))
+    app = build_application(
+        config, request=fake.request(), get_updates_request=fake.request(), clock=FixedClock(NOW)
+    )
     await app.initialize()
     await app.post_init(app)  # type: ignore[misc]
     assert app.updater is not None
@@ -65,7 +73,10 @@ async def test_long_polling_asks_for_exactly_the_updates_the_bot_handles(tmp_pat
         assert jens.texts()[0].startswith("Hej Jens!")
         polls = fake.calls_of("getUpdates")
         assert polls and polls[-1].params["allowed_updates"] == [
-            "message", "callback_query", "my_chat_member"]
+            "message",
+            "callback_query",
+            "my_chat_member",
+        ]
     finally:
         await app.updater.stop()
         await app.stop()

@@ -44,39 +44,83 @@ def activities(path: Path) -> list[tuple[str, int, int | None]]:
 def test_centre_add_prints_the_join_link_and_list_shows_it(
     config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(["centre", "add", "--config", str(config), "--slug", "parasollen",
-                        "--name", "Café Parasollen", "--city", "København"], capsys)
+    code, out, _ = run(
+        [
+            "centre",
+            "add",
+            "--config",
+            str(config),
+            "--slug",
+            "parasollen",
+            "--name",
+            "Café Parasollen",
+            "--city",
+            "København",
+        ],
+        capsys,
+    )
     assert code == 0
     assert "Join link (for the QR poster): https://t.me/<bot-username>?start=c-parasollen" in out
     code, out, _ = run(["centre", "list", "--config", str(config)], capsys)
-    assert out == ("parasollen\tCafé Parasollen (København)\t"
-                   "https://t.me/<bot-username>?start=c-parasollen\n")
+    assert out == (
+        "parasollen\tCafé Parasollen (København)\thttps://t.me/<bot-username>?start=c-parasollen\n"
+    )
 
 
 def test_duplicate_or_bad_slug_is_one_clear_line(
     config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(["centre", "add", "--config", str(config), "--slug", "a", "--name", "A"], capsys)
-    code, _, err = run(["centre", "add", "--config", str(config), "--slug", "a", "--name", "B"],
-                       capsys)
+    code, _, err = run(
+        ["centre", "add", "--config", str(config), "--slug", "a", "--name", "B"], capsys
+    )
     assert code == 2 and err == "vaerested-bot: error: a centre with slug 'a' exists already\n"
-    code, _, err = run(["centre", "add", "--config", str(config), "--slug", "Æble",
-                        "--name", "B"], capsys)
+    code, _, err = run(
+        ["centre", "add", "--config", str(config), "--slug", "Æble", "--name", "B"], capsys
+    )
     assert code == 2 and "slug 'Æble' must be" in err and err.count("\n") == 1
 
 
 def test_activity_add_and_list(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(["centre", "add", "--config", str(config), "--slug", "p", "--name", "P"], capsys)
-    code, out, _ = run(["activity", "add", "--config", str(config), "--centre", "p",
-                        "--title", "Fodbold", "--starts", "2099-12-05 10:00",
-                        "--capacity", "10"], capsys)
+    code, out, _ = run(
+        [
+            "activity",
+            "add",
+            "--config",
+            str(config),
+            "--centre",
+            "p",
+            "--title",
+            "Fodbold",
+            "--starts",
+            "2099-12-05 10:00",
+            "--capacity",
+            "10",
+        ],
+        capsys,
+    )
     assert code == 0 and out.startswith("Added activity 1: Fodbold")
-    code, out, _ = run(["activity", "add", "--config", str(config), "--national",
-                        "--title", "Landsturnering", "--starts", "2099-12-06 10:00"], capsys)
+    code, out, _ = run(
+        [
+            "activity",
+            "add",
+            "--config",
+            str(config),
+            "--national",
+            "--title",
+            "Landsturnering",
+            "--starts",
+            "2099-12-06 10:00",
+        ],
+        capsys,
+    )
     assert code == 0
     code, out, _ = run(["activity", "list", "--config", str(config)], capsys)
-    assert out == ("1\t2099-12-05 10:00\tP\tFodbold\t0/10\n"
-                   "2\t2099-12-06 10:00\tnational\tLandsturnering\t0/-\n")
+    assert out == (
+        "1\t2099-12-05 10:00\tP\tFodbold\t0/10\n"
+        "2\t2099-12-06 10:00\tnational\tLandsturnering\t0/-\n"
+    )
     code, out, _ = run(["activity", "list", "--config", str(config), "--centre", "p"], capsys)
     assert out.count("\n") == 1
 
@@ -84,8 +128,20 @@ def test_activity_add_and_list(config: Path, capsys: pytest.CaptureFixture[str])
 def test_activity_add_refuses_a_time_that_does_not_exist(
     config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(["activity", "add", "--config", str(config), "--national",
-                        "--title", "Nat", "--starts", "2026-03-29 02:30"], capsys)
+    code, _, err = run(
+        [
+            "activity",
+            "add",
+            "--config",
+            str(config),
+            "--national",
+            "--title",
+            "Nat",
+            "--starts",
+            "2026-03-29 02:30",
+        ],
+        capsys,
+    )
     assert code == 2
     assert "2026-03-29 02:30 does not exist in Europe/Copenhagen" in err
 
@@ -120,8 +176,10 @@ def test_import_is_all_or_nothing_and_names_each_bad_line(
         f"{csv}: line 7: capacity -1 is negative",
         f"{csv}: line 8: title is empty",
     ]
-    assert lines[6] == (f"vaerested-bot: error: {csv}: line 9: title is 101 characters;"
-                        " at most 100 are allowed; nothing was imported")
+    assert lines[6] == (
+        f"vaerested-bot: error: {csv}: line 9: title is 101 characters;"
+        " at most 100 are allowed; nothing was imported"
+    )
     assert activities(tmp_path / "admin.db") == []
 
 
@@ -170,8 +228,10 @@ def test_run_without_a_token_fails_with_one_line(
 ) -> None:
     code, _, err = run(["run", "--config", str(config)], capsys)
     assert code == 2
-    assert err == ("vaerested-bot: error: [telegram] token is missing:"
-                   " set it or the VAERESTED_BOT_TOKEN variable\n")
+    assert err == (
+        "vaerested-bot: error: [telegram] token is missing:"
+        " set it or the VAERESTED_BOT_TOKEN variable\n"
+    )
 
 
 def test_a_database_from_a_newer_version_stops_admin_commands(

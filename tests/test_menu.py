@@ -10,8 +10,7 @@ async def test_typed_question_gets_the_menu_and_one_line_of_help(bot: Harness) -
     await jens.send("/start")
     await jens.send("hvornår er fodbold")
     assert jens.last_text() == HINT
-    assert jens.menu() == ["📅 Aktiviteter", "✅ Mine tilmeldinger", "⚙️ Indstillinger",
-                           "❓ Hjælp"]
+    assert jens.menu() == ["📅 Aktiviteter", "✅ Mine tilmeldinger", "⚙️ Indstillinger", "❓ Hjælp"]
 
 
 async def test_a_sticker_gets_the_same_kind_pointer(bot: Harness) -> None:
@@ -49,5 +48,6 @@ async def test_an_error_is_logged_and_the_user_told_kindly(bot: Harness) -> None
 
 
 async def test_requests_go_to_the_configured_bot_api(bot: Harness) -> None:
-    assert all(c.url.startswith("https://api.telegram.org/bot123456:TEST-TOKEN/")
-               for c in bot.fake.calls)
+    assert all(
+        c.url.startswith("https://api.telegram.org/bot123456:TEST-TOKEN/") for c in bot.fake.calls
+    )

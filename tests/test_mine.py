@@ -21,7 +21,9 @@ async def test_my_sign_ups_lists_places_and_waiting_spots(bot: Harness) -> None:
         "2. Banko\nsøndag 6. december kl. 19.00\n⏳ Nr. 1 på ventelisten"
     )
     assert [b for b, _ in jens.last_message().buttons()] == [
-        "❌ Afmeld 1. Fodbold", "❌ Afmeld 2. Banko"]
+        "❌ Afmeld 1. Fodbold",
+        "❌ Afmeld 2. Banko",
+    ]
 
 
 async def test_cancelling_from_my_sign_ups_thanks_and_promotes(bot: Harness) -> None:
@@ -35,7 +37,8 @@ async def test_cancelling_from_my_sign_ups_thanks_and_promotes(bot: Harness) -> 
     await maria.send("/mine")
     await maria.tap("Afmeld 1. Tur")
     assert maria.last_text().startswith(
-        "Du er ikke længere tilmeldt Tur. Tak, fordi du sagde til.")
+        "Du er ikke længere tilmeldt Tur. Tak, fordi du sagde til."
+    )
     assert "Du er ikke tilmeldt noget endnu." in maria.last_text()
     assert "Godt nyt!" in jens.last_text()
 
@@ -49,7 +52,7 @@ async def test_an_old_cancel_button_just_shows_the_current_list(bot: Harness) ->
     await maria.tap("Tilmeld mig")
     await maria.press("✅ Mine tilmeldinger")
     old_list = maria.last_message()
-    (_, old_cancel), = old_list.buttons()
+    ((_, old_cancel),) = old_list.buttons()
     await maria.tap("Afmeld 1. Tur")
     await maria.tap_data(old_cancel, old_list)
     assert "Du er ikke tilmeldt noget endnu." in maria.last_text()
@@ -60,4 +63,5 @@ async def test_nothing_signed_up_points_to_activities(bot: Harness) -> None:
     await jens.send("/start")
     await jens.press("✅ Mine tilmeldinger")
     assert jens.last_text() == (
-        "Du er ikke tilmeldt noget endnu.\nTryk på 📅 Aktiviteter for at se, hvad der sker.")
+        "Du er ikke tilmeldt noget endnu.\nTryk på 📅 Aktiviteter for at se, hvad der sker."
+    )

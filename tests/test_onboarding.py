@@ -36,15 +36,29 @@ async def test_three_taps_from_start_to_signed_up_without_typing(bot: Harness) -
 
 
 async def test_centre_picker_pages_six_alphabetically_with_national_always(bot: Harness) -> None:
-    names = ["Ørestad", "Aarhus Nord", "Bispebjerg", "Café Parasollen", "Dalum", "Esbjerg",
-             "Frederiksberg", "Gentofte"]
+    names = [
+        "Ørestad",
+        "Aarhus Nord",
+        "Bispebjerg",
+        "Café Parasollen",
+        "Dalum",
+        "Esbjerg",
+        "Frederiksberg",
+        "Gentofte",
+    ]
     for i, name in enumerate(names):
         await bot.db.add_centre(f"c{i}", name, "", "Europe/Copenhagen")
     jens = bot.user(1)
     await jens.send("/start")
     first = [label for label, _ in jens.last_message().buttons()]
-    assert first[:6] == ["🏠 Aarhus Nord", "🏠 Bispebjerg", "🏠 Café Parasollen", "🏠 Dalum",
-                         "🏠 Esbjerg", "🏠 Frederiksberg"]
+    assert first[:6] == [
+        "🏠 Aarhus Nord",
+        "🏠 Bispebjerg",
+        "🏠 Café Parasollen",
+        "🏠 Dalum",
+        "🏠 Esbjerg",
+        "🏠 Frederiksberg",
+    ]
     assert "🌍 Landsdækkende – for alle væresteder" in first and "Næste ▶️" in first
     await jens.tap("Næste ▶️")
     second = [label for label, _ in jens.last_message().buttons()]
@@ -126,7 +140,15 @@ async def test_bot_sets_its_description_and_menu_in_both_languages(bot: Harness)
     assert settings[("description", "en")].startswith("Hi! I show you")
     assert settings[("short_description", None)].startswith("Se, hvad der sker")
     assert [c["command"] for c in settings[("commands", None)]] == [
-        "aktiviteter", "mine", "sprog", "hjaelp"]
+        "aktiviteter",
+        "mine",
+        "sprog",
+        "hjaelp",
+    ]
     assert [c["command"] for c in settings[("commands", "en")]] == [
-        "activities", "my", "language", "help"]
+        "activities",
+        "my",
+        "language",
+        "help",
+    ]
     assert await bot.db.get_setting("bot_username") == BOT_USERNAME

@@ -13,8 +13,9 @@ async def joined(bot: Harness, user_id: int = 1, name: str = "Jens"):  # type: i
 
 async def test_card_shows_what_when_where_and_places(bot: Harness) -> None:
     centre = await bot.centre()
-    await bot.activity(centre, "Fodbold", capacity=10, place="Fælledparken",
-                       description="Tag skiftesko med.")
+    await bot.activity(
+        centre, "Fodbold", capacity=10, place="Fælledparken", description="Tag skiftesko med."
+    )
     jens = await joined(bot)
     await jens.tap("1. Fodbold")
     assert jens.last_text() == (
@@ -25,8 +26,10 @@ async def test_card_shows_what_when_where_and_places(bot: Harness) -> None:
         "Tag skiftesko med.\n\n"
         "👥 10 ledige pladser"
     )
-    assert [b for b, _ in jens.last_message().buttons()] == ["✅ Tilmeld mig",
-                                                             "⬅️ Tilbage til listen"]
+    assert [b for b, _ in jens.last_message().buttons()] == [
+        "✅ Tilmeld mig",
+        "⬅️ Tilbage til listen",
+    ]
 
 
 async def test_signing_up_edits_the_card_and_cancelling_is_one_kind_tap(bot: Harness) -> None:
@@ -60,8 +63,9 @@ async def test_a_double_tap_does_not_sign_up_twice(bot: Harness) -> None:
 async def test_full_activity_puts_you_on_the_waiting_list_with_your_number(bot: Harness) -> None:
     centre = await bot.centre()
     await bot.activity(centre, "Tur til Bakken", capacity=1)
-    jens, maria, ali = [await joined(bot, i, n) for i, n in ((1, "Jens"), (2, "Maria"),
-                                                             (3, "Ali"))]
+    jens, maria, ali = [
+        await joined(bot, i, n) for i, n in ((1, "Jens"), (2, "Maria"), (3, "Ali"))
+    ]
     for person in (jens, maria, ali):
         await person.tap("1. Tur til Bakken")
     await jens.tap("Tilmeld mig")
@@ -148,10 +152,22 @@ async def test_forged_and_malformed_buttons_change_nothing(bot: Harness) -> None
     centre = await bot.centre()
     activity_id = await bot.activity(centre, "Fodbold", capacity=5)
     jens = await joined(bot)
-    for data in ("v1:act:join:999:0", "v1:act:join", "v1:act:join:x:0", "v0:act:join:1:0",
-                 "v1:act:join:1:0:9", "v1:zzz:join:1", "garbage", "v1:act:join:-1:0",
-                 "v1:act:join:1;DROP:0", "v1:ctr:join:999", "v1:set:lang:fr:s",
-                 "v1:act:page:99999", "v1:set:leaveok:999", "v1:my:leave:x:0"):
+    for data in (
+        "v1:act:join:999:0",
+        "v1:act:join",
+        "v1:act:join:x:0",
+        "v0:act:join:1:0",
+        "v1:act:join:1:0:9",
+        "v1:zzz:join:1",
+        "garbage",
+        "v1:act:join:-1:0",
+        "v1:act:join:1;DROP:0",
+        "v1:ctr:join:999",
+        "v1:set:lang:fr:s",
+        "v1:act:page:99999",
+        "v1:set:leaveok:999",
+        "v1:my:leave:x:0",
+    ):
         await jens.tap_data(data)
         assert "Den knap er forældet" in jens.last_text(), data
     view = await bot.db.get_activity_view(activity_id, 1)
@@ -160,8 +176,9 @@ async def test_forged_and_malformed_buttons_change_nothing(bot: Harness) -> None
 
 async def test_html_in_a_title_is_shown_as_text(bot: Harness) -> None:
     centre = await bot.centre()
-    await bot.activity(centre, "<b>Fest</b> & <script>", place="<i>Stuen</i>",
-                       description="1 < 2 & 3 > 2")
+    await bot.activity(
+        centre, "<b>Fest</b> & <script>", place="<i>Stuen</i>", description="1 < 2 & 3 > 2"
+    )
     jens = await joined(bot)
     assert "1. <b>Fest</b> & <script>" in jens.last_text()
     await jens.tap("1. <b>Fest</b>")
@@ -188,8 +205,7 @@ async def test_activity_list_pages_five_at_a_time_soonest_first(bot: Harness) ->
     await bot.activity(centre, "Fortid", starts_at=local(2026, 11, 27, 10))
     jens = await joined(bot)
     labels = [b for b, _ in jens.last_message().buttons()]
-    assert labels == ["1. National dag", "2. Dag 6", "3. Dag 7", "4. Dag 8", "5. Dag 9",
-                      "Næste ▶️"]
+    assert labels == ["1. National dag", "2. Dag 6", "3. Dag 7", "4. Dag 8", "5. Dag 9", "Næste ▶️"]
     await jens.tap("Næste ▶️")
     labels = [b for b, _ in jens.last_message().buttons()]
     assert labels == ["6. Dag 10", "7. Dag 11", "8. Dag 12", "◀️ Forrige"]
