@@ -38,7 +38,7 @@ class Action(enum.StrEnum):
 _ALLOWED = {
     Route.CENTRE: {Action.PAGE, Action.JOIN, Action.NATIONAL},
     Route.ACTIVITY: {Action.PAGE, Action.SHOW, Action.JOIN, Action.LEAVE},
-    Route.MINE: {Action.PAGE, Action.LEAVE},
+    Route.MINE: {Action.PAGE, Action.LEAVE, Action.JOIN},
     Route.SETTINGS: {
         Action.MENU,
         Action.LANGUAGE,

@@ -20,6 +20,7 @@ import aiosqlite
 T = TypeVar("T")
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 USER_CACHE_MAX = 100_000
+DOUBLE_TAP_S = 2  # a cancel this soon after the same person's last change is a double tap
 SEEN_REFRESH_S = 3600  # last_seen_at is rewritten at most hourly: one write per update is waste
 
 
@@ -46,6 +47,7 @@ class User:
     first_name: str
     locale: str
     active: bool
+    onboarded: bool = False  # has chosen a centre, or "national", at least once
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class CancelOutcome(enum.Enum):
     CANCELLED = "cancelled"
     NOT_SIGNED_UP = "not_signed_up"
     UNAVAILABLE = "unavailable"
+    TOO_SOON = "too_soon"  # right after another change by the same person: a double tap
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ class CancelResult:
     outcome: CancelOutcome
     promoted: tuple[Promotion, ...] = ()
     view: ActivityView | None = None  # the activity as the user sees it afterwards
+    was: SignupStatus = SignupStatus.NONE  # what the user gave up
 
 
 _ACTIVITY = """
@@ -303,8 +307,10 @@ class Database:
                 " SET first_name = :name, last_seen_at = :now, active = 1",
                 {"id": user_id, "name": first_name, "locale": locale, "now": now},
             )
-            row = c.execute("SELECT locale FROM user WHERE id = ?", (user_id,)).fetchone()
-            return User(user_id, first_name, str(row["locale"]), True)
+            row = c.execute(
+                "SELECT locale, onboarded FROM user WHERE id = ?", (user_id,)
+            ).fetchone()
+            return User(user_id, first_name, str(row["locale"]), True, bool(row["onboarded"]))
 
         user = await self._write(work)
         self._remember(user, now)
@@ -324,14 +330,26 @@ class Database:
 
     async def join_centre(self, user_id: int, centre_id: int, now: int) -> bool:
         """Make the user a member; False if they were one already."""
-        cur = await self._write(
-            lambda c: c.execute(
+
+        def work(c: sqlite3.Connection) -> bool:
+            cur = c.execute(
                 "INSERT INTO membership(user_id, centre_id, joined_at) VALUES (?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
                 (user_id, centre_id, now),
             )
+            c.execute("UPDATE user SET onboarded = 1 WHERE id = ?", (user_id,))
+            return cur.rowcount == 1
+
+        joined = await self._write(work)
+        self._users.pop(user_id, None)
+        return joined
+
+    async def choose_national(self, user_id: int) -> None:
+        """Remember that the user chose national activities (so /start skips the picker)."""
+        await self._write(
+            lambda c: c.execute("UPDATE user SET onboarded = 1 WHERE id = ?", (user_id,))
         )
-        return cur.rowcount == 1
+        self._users.pop(user_id, None)
 
     async def leave_centre(self, user_id: int, centre_id: int) -> bool:
         """End a membership; False if there was none."""
@@ -503,7 +521,8 @@ def _cancel(c: sqlite3.Connection, activity_id: int, user_id: int, now: int) -> 
     """One cancellation and the promotions it allows, inside a transaction."""
     state = _one_in(
         c,
-        "SELECT a.status, a.starts_at, s.id AS signup_id, s.status AS mine"
+        "SELECT a.status, a.starts_at, s.id AS signup_id, s.status AS mine,"
+        " (SELECT max(updated_at) FROM signup x WHERE x.user_id = :u) AS last_change"
         " FROM activity a LEFT JOIN signup s ON s.activity_id = a.id AND s.user_id = :u"
         " WHERE a.id = :a",
         {"a": activity_id, "u": user_id},
@@ -512,12 +531,16 @@ def _cancel(c: sqlite3.Connection, activity_id: int, user_id: int, now: int) -> 
         return CancelResult(CancelOutcome.UNAVAILABLE)
     if state["mine"] not in ("confirmed", "waitlisted"):
         return CancelResult(CancelOutcome.NOT_SIGNED_UP)
+    if now - state["last_change"] < DOUBLE_TAP_S:
+        # The button under the finger changed ("Tilmeld" became "Afmeld"; the list moved up):
+        # a second tap this soon is the same tap again, not a wish to cancel.
+        return CancelResult(CancelOutcome.TOO_SOON)
     c.execute(
         "UPDATE signup SET status = 'cancelled', updated_at = ? WHERE id = ?",
         (now, state["signup_id"]),
     )
     promoted = _promote(c, activity_id, now) if state["mine"] == "confirmed" else ()
-    return CancelResult(CancelOutcome.CANCELLED, promoted)
+    return CancelResult(CancelOutcome.CANCELLED, promoted, was=SignupStatus(state["mine"]))
 
 
 def _view(c: sqlite3.Connection, activity_id: int, user_id: int) -> ActivityView | None:

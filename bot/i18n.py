@@ -30,6 +30,8 @@ def N_(message: str) -> str:
 # TRANSLATORS: a Babel date pattern, the one way every date is written. Keep the letters
 # (EEEE weekday, d day, MMMM month, HH.mm time); literal words go in single quotes.
 DATE_PATTERN = N_("EEEE d MMMM 'at' HH:mm")
+# TRANSLATORS: the same Babel pattern with the year (y), for dates in another year than now.
+DATE_YEAR_PATTERN = N_("EEEE d MMMM y 'at' HH:mm")
 
 
 class CatalogueMissing(Exception):
@@ -69,10 +71,14 @@ class Translator:
         text = str(_translations(self.locale).pgettext(context, message))
         return text.format(**values) if values else text
 
-    def when(self, epoch: int, timezone: str) -> str:
-        """The one way a date is written: 'lørdag 5. december kl. 10.00'."""
-        moment = datetime.fromtimestamp(epoch, ZoneInfo(timezone))
-        return format_datetime(moment, self(DATE_PATTERN), locale=self.locale)
+    def when(self, epoch: int, timezone: str, now: int | None = None) -> str:
+        """The one way a date is written: 'lørdag 5. december kl. 10.00' (+ year if not now's)."""
+        tz = ZoneInfo(timezone)
+        moment = datetime.fromtimestamp(epoch, tz)
+        pattern = DATE_PATTERN
+        if now is not None and datetime.fromtimestamp(now, tz).year != moment.year:
+            pattern = DATE_YEAR_PATTERN
+        return format_datetime(moment, self(pattern), locale=self.locale)
 
 
 def load_all(locales: tuple[str, ...]) -> None:

@@ -2,12 +2,15 @@
 
 Who: users. Entry: "📅 Aktiviteter", /aktiviteter, after joining a centre, /start a-<id>.
 Taps from /start: the list is shown right after choosing a centre; one tap opens a card.
-Writes: nothing. Also owns the stale-button screen, which is this list with a notice.
+Writes: nothing. Also owns the screens for buttons and links that lead nowhere any more:
+the fresh list, with a line saying why.
 """
 
 from __future__ import annotations
 
-from telegram import Update
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
@@ -18,12 +21,15 @@ from bot.i18n import Translator
 from dialogs.common import Screen, button, esc, keyboard, pager, short, show, tapped
 
 PAGE_SIZE = 5
+MAX_PAGE = 1000
+ASSUMED_LENGTH_S = 4 * 3600  # how long an activity without an end time is taken to last
 _MARK = {SignupStatus.CONFIRMED: " ✅", SignupStatus.WAITLISTED: " ⏳"}
 
 
-def where(activity: Activity, context: BotContext) -> str:
-    """The time zone an activity's times are shown in."""
-    return activity.timezone or context.config.bot.timezone
+def when(context: BotContext, activity: Activity) -> str:
+    """When an activity starts, written the one way, in its centre's time zone."""
+    timezone = activity.timezone or context.config.bot.timezone
+    return context._.when(activity.starts_at, timezone, context.now())
 
 
 def render_list(
@@ -32,53 +38,52 @@ def render_list(
     has_next: bool,
     _: Translator,
     notice: str = "",
+    extra: Sequence[Sequence[InlineKeyboardButton]] = (),
 ) -> Screen:
     """The list screen: numbered activities in the text, one numbered button each."""
     lines = [notice, ""] if notice else []
-    if not items:
+    rows: list[Sequence[InlineKeyboardButton]] = []
+    if items:
+        lines.append("<b>" + _("What's on") + "</b>")
+        lines.append(_("Tap an activity to see more and sign up."))
+    else:
         lines.append(_("There are no activities coming up right now. Have a look again soon."))
-        return Screen("\n".join(lines), keyboard([pager(Route.ACTIVITY, page, False, _)]))
-    lines.append("<b>" + _("What's on") + "</b>")
-    lines.append(_("Tap an activity to see more and sign up."))
-    rows = []
-    for number, (activity, status, when) in enumerate(items, start=page * PAGE_SIZE + 1):
+    for number, (activity, status, starts) in enumerate(items, start=page * PAGE_SIZE + 1):
         mark = _MARK.get(status, "")
-        lines.append("")
-        lines.append(f"{number}. <b>{esc(activity.title)}</b>{mark}")
-        lines.append(esc(when))
+        lines += ["", f"{number}. <b>{esc(activity.title)}</b>{mark}", esc(starts)]
         label = f"{number}. {short(activity.title)}{mark}"
         rows.append([button(label, Route.ACTIVITY, Action.SHOW, activity.id, page)])
     rows.append(pager(Route.ACTIVITY, page, has_next, _))
+    rows += extra
     return Screen("\n".join(lines), keyboard(rows))
 
 
 def render_card(
-    view: ActivityView, when: str, page: int, _: Translator, notice: str = ""
+    view: ActivityView, starts: str, page: int, _: Translator, notice: str = ""
 ) -> Screen:
     """The activity card: what, when, where, places, the user's own state and one clear button."""
     a = view.activity
-    lines = [f"<b>{esc(a.title)}</b>", "📅 " + esc(when)]
+    lines = [f"<b>{esc(a.title)}</b>", "📅 " + esc(starts)]
     if a.place:
         lines.append("📍 " + esc(a.place))
     lines.append("🏠 " + esc(a.centre_name or _("National – for all centres")))
     if a.description:
         lines += ["", esc(a.description)]
     lines += ["", "👥 " + _seats(view, _)]
-    signed_up = view.my_status in (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED)
     if view.my_status is SignupStatus.CONFIRMED:
         lines += ["", _("✅ You're signed up. See you there!")]
+        main = button(_("❌ Cancel my place"), Route.ACTIVITY, Action.LEAVE, a.id, page)
     elif view.my_status is SignupStatus.WAITLISTED:
         lines += [
             "",
             _("⏳ You're number {n} on the waiting list.", n=view.my_position),
             _("We'll write to you if a place opens up."),
         ]
-    if notice:
-        lines += ["", notice]
-    if signed_up:
-        main = button(_("❌ Cancel my place"), Route.ACTIVITY, Action.LEAVE, a.id, page)
+        main = button(_("❌ Leave the waiting list"), Route.ACTIVITY, Action.LEAVE, a.id, page)
     else:
         main = button(_("✅ Sign me up"), Route.ACTIVITY, Action.JOIN, a.id, page)
+    if notice:
+        lines += ["", notice]
     back = button(_("⬅️ Back to the list"), Route.ACTIVITY, Action.PAGE, page)
     return Screen("\n".join(lines), keyboard([[main], [back]]))
 
@@ -94,23 +99,24 @@ def _seats(view: ActivityView, _: Translator) -> str:
     return _("All places are taken – sign up to join the waiting list.")
 
 
-async def list_screen(context: BotContext, page: int, notice: str = "") -> Screen:
+async def list_screen(
+    context: BotContext,
+    page: int,
+    notice: str = "",
+    extra: Sequence[Sequence[InlineKeyboardButton]] = (),
+) -> Screen:
     """Load one page of the user's upcoming activities and render it."""
     assert context.user is not None
-    rows = await context.db.list_upcoming_for_user(
-        context.user.id, context.now(), page * PAGE_SIZE, PAGE_SIZE + 1
-    )
-    items = [(a, s, context._.when(a.starts_at, where(a, context))) for a, s in rows]
-    return render_list(items[:PAGE_SIZE], page, len(items) > PAGE_SIZE, context._, notice)
-
-
-async def card_screen(
-    context: BotContext, activity_id: int, page: int, notice: str = ""
-) -> Screen | None:
-    """Load and render an activity card; None if it is gone, cancelled or has started."""
-    assert context.user is not None
-    view = await context.db.get_activity_view(activity_id, context.user.id)
-    return view_screen(context, view, page, notice)
+    db, user_id, now = context.db, context.user.id, context.now()
+    rows = await db.list_upcoming_for_user(user_id, now, page * PAGE_SIZE, PAGE_SIZE + 1)
+    if not rows and page > 0:  # an old "Next" button: the list got shorter since
+        page, rows = 0, await db.list_upcoming_for_user(user_id, now, 0, PAGE_SIZE + 1)
+    extra = list(extra)
+    if not await db.list_user_centres(user_id):
+        label = context._("🏠 Choose your centre")
+        extra.append([button(label, Route.SETTINGS, Action.ADD)])
+    items = [(a, s, when(context, a)) for a, s in rows[:PAGE_SIZE]]
+    return render_list(items, page, len(rows) > PAGE_SIZE, context._, notice, extra)
 
 
 def view_screen(
@@ -119,8 +125,7 @@ def view_screen(
     """Render a loaded activity card; None if it is gone, cancelled or has started."""
     if view is None or not is_open(view.activity, context.now()):
         return None
-    when = context._.when(view.activity.starts_at, where(view.activity, context))
-    return render_card(view, when, page, context._, notice)
+    return render_card(view, when(context, view.activity), page, context._, notice)
 
 
 def is_open(activity: Activity, now: int) -> bool:
@@ -128,20 +133,42 @@ def is_open(activity: Activity, now: int) -> bool:
     return activity.status == "scheduled" and activity.starts_at > now
 
 
-async def show_stale(update: Update, context: BotContext) -> None:
-    """A button that no longer means anything: say so kindly and show the fresh list."""
+def gone_notice(context: BotContext, activity: Activity | None, *, link: bool = False) -> str:
+    """Why a button or link leads nowhere: cancelled, started, or simply out of date."""
+    _ = context._
+    if activity is not None and activity.status == "cancelled":
+        return _(
+            "😔 {title} ({when}) is cancelled. Sorry!",
+            title="<b>" + esc(activity.title) + "</b>",
+            when=esc(when(context, activity)),
+        )
+    if activity is not None and activity.starts_at <= context.now():
+        title = "<b>" + esc(activity.title) + "</b>"
+        ends = activity.ends_at or activity.starts_at + ASSUMED_LENGTH_S
+        if context.now() < ends:
+            return _("{title} has already started.", title=title)
+        return _("{title} is over.", title=title)
+    if link:
+        return _("That activity no longer exists – here is what's on now.")
+    return _("That button is out of date – here is what's on now.")
+
+
+async def show_stale(
+    update: Update, context: BotContext, activity: Activity | None = None
+) -> None:
+    """A button that leads nowhere any more: say why, kindly, and show the fresh list."""
     await context.answer_query(update)
-    notice = context._("That button is out of date – here is what's on now.")
-    await show(update, context, await list_screen(context, 0, notice))
+    await show(update, context, await list_screen(context, 0, gone_notice(context, activity)))
 
 
 async def show_card(update: Update, context: BotContext, activity_id: int, page: int) -> None:
-    """Show an activity card, or the stale screen if it is no longer open."""
-    screen = await card_screen(context, activity_id, page)
+    """Show an activity card, or why it cannot be shown."""
+    assert context.user is not None
+    view = await context.db.get_activity_view(activity_id, context.user.id)
+    screen = view_screen(context, view, page)
     if screen is None:
-        await show_stale(update, context)
-    else:
-        await show(update, context, screen)
+        return await show_stale(update, context, view.activity if view else None)
+    await show(update, context, screen)
 
 
 async def cmd_activities(update: Update, context: BotContext) -> None:
@@ -150,7 +177,7 @@ async def cmd_activities(update: Update, context: BotContext) -> None:
 
 async def on_page(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 1)
-    if ids is None or ids[0] > 1000:
+    if ids is None or ids[0] > MAX_PAGE:
         return await show_stale(update, context)
     await show(update, context, await list_screen(context, ids[0]))
 

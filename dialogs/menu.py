@@ -62,8 +62,9 @@ async def on_text(update: Update, context: BotContext) -> None:
         return await settings.cmd_settings(update, context)
     if action == MENU_HELP:
         return await cmd_help(update, context)
-    hint = context._("I only understand the buttons 🙂 Tap one of them below.")
-    await send(update, context, Screen(hint), menu=True)
+    # Typing "hvornår er fodbold" deserves the answer, not just a pointer: show what's on.
+    hint = context._("I only understand the buttons 🙂 Here is what's on:")
+    await send(update, context, await browse.list_screen(context, 0, hint))
 
 
 async def on_other_message(update: Update, context: BotContext) -> None:

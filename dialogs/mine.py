@@ -1,20 +1,20 @@
 """My sign-ups: the user's upcoming places and waiting-list spots, each with a cancel button.
 
-Who: users. Entry: "✅ Mine tilmeldinger", /mine. Taps to cancel: 2 from the menu.
-Writes: signup (cancel, promoting the waiting list).
+Who: users. Entry: "✅ Mine tilmeldinger", /mine. Taps to cancel: 2 from the menu; a slip
+is undone with one more tap. Writes: signup (cancel, promoting the waiting list; undo).
 """
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import Activity, CancelOutcome, SignupStatus
+from bot.db import Activity, CancelOutcome, JoinOutcome, SignupStatus
 from bot.i18n import Translator
-from dialogs.browse import show_stale, where
+from dialogs.browse import show_stale, when
 from dialogs.common import Screen, button, esc, keyboard, pager, short, show, tapped
 from dialogs.signup import notify_promoted
 
@@ -27,37 +27,43 @@ def render_mine(
     has_next: bool,
     _: Translator,
     notice: str = "",
+    undo: InlineKeyboardButton | None = None,
 ) -> Screen:
     """The list of the user's sign-ups with one cancel button each."""
     lines = [notice, ""] if notice else []
+    # Undo goes last: where the tapped cancel button was, a second tap must not land on it.
+    last = [undo] if undo else []
     if not items and page == 0:
         lines.append(_("You are not signed up for anything yet."))
         lines.append(_("Tap 📅 Activities to see what's on."))
-        return Screen("\n".join(lines))
-    lines.append("<b>" + _("My sign-ups") + "</b>")
+        return Screen("\n".join(lines), keyboard([last]))
     rows = []
-    for number, (activity, status, position, when) in enumerate(items, page * PAGE_SIZE + 1):
+    lines.append("<b>" + _("My sign-ups") + "</b>")
+    for number, (activity, status, position, starts) in enumerate(items, page * PAGE_SIZE + 1):
         if status is SignupStatus.CONFIRMED:
             state = _("✅ You have a place")
         else:
             state = _("⏳ Number {n} on the waiting list", n=position)
-        lines += ["", f"{number}. <b>{esc(activity.title)}</b>", esc(when), state]
+        lines += ["", f"{number}. <b>{esc(activity.title)}</b>", esc(starts), state]
         label = _("❌ Cancel {number}. {title}", number=number, title=short(activity.title))
         rows.append([button(label, Route.MINE, Action.LEAVE, activity.id, page)])
     rows.append(pager(Route.MINE, page, has_next, _))
+    rows.append(last)
     return Screen("\n".join(lines), keyboard(rows))
 
 
-async def mine_screen(context: BotContext, page: int, notice: str = "") -> Screen:
+async def mine_screen(
+    context: BotContext, page: int, notice: str = "", undo: InlineKeyboardButton | None = None
+) -> Screen:
     """Load and render one page of the user's sign-ups."""
     assert context.user is not None
     rows = await context.db.list_user_signups(context.user.id, context.now())
     chunk = rows[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     if not chunk and page > 0:
         page, chunk = 0, rows[:PAGE_SIZE]
-    items = [(a, s, pos, context._.when(a.starts_at, where(a, context))) for a, s, pos in chunk]
+    items = [(a, s, pos, when(context, a)) for a, s, pos in chunk]
     has_next = len(rows) > (page + 1) * PAGE_SIZE
-    return render_mine(items, page, has_next, context._, notice)
+    return render_mine(items, page, has_next, context._, notice, undo)
 
 
 async def cmd_mine(update: Update, context: BotContext) -> None:
@@ -78,21 +84,48 @@ async def on_leave(update: Update, context: BotContext) -> None:
     activity_id, page = ids
     assert context.user is not None
     result = await context.db.cancel_signup(activity_id, context.user.id, context.now())
-    activity = await context.db.get_activity(activity_id)
+    activity = result.view.activity if result.view else None
     if result.outcome is CancelOutcome.UNAVAILABLE or activity is None:
-        return await show_stale(update, context)
-    notice = ""
+        return await show_stale(update, context, activity)
+    notice, undo = "", None
     if result.outcome is CancelOutcome.CANCELLED:
-        notice = context._(
-            "You are no longer signed up for <b>{title}</b>. Thank you for letting us know.",
-            title=esc(activity.title),
-        )
-    await show(update, context, await mine_screen(context, page, notice))
+        title = "<b>" + esc(activity.title) + "</b>"
+        if result.was is SignupStatus.WAITLISTED:
+            notice = context._("You are off the waiting list for {title}.", title=title)
+        else:
+            notice = context._("You are no longer signed up for {title}.", title=title)
+        notice += " " + context._("Thank you for letting us know.")
+        undo = button(context._("↩️ Undo"), Route.MINE, Action.JOIN, activity_id, page)
+    await show(update, context, await mine_screen(context, page, notice, undo))
     await notify_promoted(context, activity_id, result.promoted)
+
+
+async def on_undo(update: Update, context: BotContext) -> None:
+    """Sign up again right after a cancel by mistake (the place may have gone meanwhile)."""
+    ids = await tapped(update, context, 2)
+    if ids is None:
+        return await show_stale(update, context)
+    activity_id, page = ids
+    assert context.user is not None
+    result = await context.db.join_activity(activity_id, context.user.id, context.now())
+    activity = result.view.activity if result.view else None
+    if result.outcome is JoinOutcome.UNAVAILABLE or activity is None:
+        return await show_stale(update, context, activity)
+    title = "<b>" + esc(activity.title) + "</b>"
+    if result.outcome in (JoinOutcome.WAITLISTED, JoinOutcome.ALREADY_WAITLISTED):
+        notice = context._(
+            "The place was taken, so you are number {n} on the waiting list for {title}.",
+            n=result.position,
+            title=title,
+        )
+    else:
+        notice = context._("You are signed up for {title} again.", title=title)
+    await show(update, context, await mine_screen(context, page, notice))
 
 
 HANDLERS = [
     CommandHandler(["mine", "my"], cmd_mine),
     CallbackQueryHandler(on_page, pattern=callbacks.pattern(Route.MINE, Action.PAGE)),
     CallbackQueryHandler(on_leave, pattern=callbacks.pattern(Route.MINE, Action.LEAVE)),
+    CallbackQueryHandler(on_undo, pattern=callbacks.pattern(Route.MINE, Action.JOIN)),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
@@ -17,7 +17,7 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.db import Centre
 from bot.i18n import Translator
-from dialogs.browse import card_screen, list_screen, show_stale
+from dialogs.browse import gone_notice, list_screen, show_stale, view_screen
 from dialogs.common import (
     Screen,
     button,
@@ -79,9 +79,20 @@ async def cmd_start(update: Update, context: BotContext) -> None:
         return await show(update, context, await picker_screen(context, 0, notice))
     if match := _ACTIVITY_LINK.match(payload):
         return await _open_activity(update, context, int(match.group(1)))
-    if await context.db.list_user_centres(context.user.id):
-        return await show(update, context, await list_screen(context, 0))
+    if context.user.onboarded:
+        return await show(
+            update, context, await list_screen(context, 0, extra=_offer(context, update))
+        )
     await show(update, context, await picker_screen(context, 0))
+
+
+def _offer(context: BotContext, update: Update) -> list[list[InlineKeyboardButton]]:
+    """A language button on the first screen for someone whose phone is not in our language."""
+    assert context.user is not None and update.effective_user is not None
+    phone = (update.effective_user.language_code or "").split("-")[0]
+    if phone == context._.locale or context.user.locale != context.config.bot.default_locale:
+        return []
+    return [language_buttons(context.config.bot.locales, context._.locale, back="l")]
 
 
 async def _joined(update: Update, context: BotContext, centre: Centre) -> None:
@@ -90,7 +101,8 @@ async def _joined(update: Update, context: BotContext, centre: Centre) -> None:
     notice = context._(
         "Welcome to {centre}! Here is what's on:", centre="<b>" + esc(centre.name) + "</b>"
     )
-    await show(update, context, await list_screen(context, 0, notice))
+    extra = _offer(context, update) if update.message else []
+    await show(update, context, await list_screen(context, 0, notice, extra))
 
 
 async def _open_activity(update: Update, context: BotContext, activity_id: int) -> None:
@@ -98,9 +110,11 @@ async def _open_activity(update: Update, context: BotContext, activity_id: int) 
     activity = await context.db.get_activity(activity_id)
     if activity is not None and activity.centre_id is not None:
         await context.db.join_centre(context.user.id, activity.centre_id, context.now())
-    screen = await card_screen(context, activity_id, 0)
+    view = await context.db.get_activity_view(activity_id, context.user.id)
+    screen = view_screen(context, view, 0)
     if screen is None:
-        return await show_stale(update, context)
+        notice = gone_notice(context, activity, link=True)
+        return await show(update, context, await list_screen(context, 0, notice))
     await show(update, context, screen)
 
 
@@ -122,6 +136,8 @@ async def on_join(update: Update, context: BotContext) -> None:
 async def on_national(update: Update, context: BotContext) -> None:
     if await tapped(update, context, 0) is None:
         return await show_stale(update, context)
+    assert context.user is not None
+    await context.db.choose_national(context.user.id)
     notice = context._("Here are the national activities – for everyone, from all centres:")
     await show(update, context, await list_screen(context, 0, notice))
 

@@ -14,7 +14,7 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.db import Centre
 from bot.i18n import Translator
-from dialogs.browse import show_stale
+from dialogs.browse import list_screen, show_stale
 from dialogs.common import (
     Screen,
     button,
@@ -90,6 +90,8 @@ async def on_language(update: Update, context: BotContext) -> None:
     context.set_locale(locale)
     if back == "c":
         await show(update, context, await picker_screen(context, 0))
+    elif back == "l":
+        await show(update, context, await list_screen(context, 0))
     else:
         await show(update, context, await settings_screen(context))
     # Only a new message can carry the menu keyboard in the new language.

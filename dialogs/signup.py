@@ -15,12 +15,21 @@ from telegram.ext import CallbackQueryHandler
 from bot import callbacks
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import CancelOutcome, JoinOutcome, Promotion
+from bot.db import CancelOutcome, CancelResult, JoinOutcome, Promotion, SignupStatus
 from bot.i18n import translator
-from dialogs.browse import show_stale, view_screen, where
-from dialogs.common import Screen, button, esc, keyboard, show, tapped
+from dialogs.browse import show_stale, view_screen
+from dialogs.common import button, esc, keyboard, show, tapped
 
 logger = logging.getLogger(__name__)
+
+
+def left_notice(context: BotContext, result: CancelResult) -> str:
+    """The thanks after someone gives a place (or a waiting-list spot) back."""
+    if result.outcome is not CancelOutcome.CANCELLED:
+        return ""
+    if result.was is SignupStatus.WAITLISTED:
+        return context._("You are off the waiting list. Thank you for letting us know.")
+    return context._("You have given your place back. Thank you for letting us know.")
 
 
 async def on_join(update: Update, context: BotContext) -> None:
@@ -30,12 +39,10 @@ async def on_join(update: Update, context: BotContext) -> None:
     activity_id, page = ids
     assert context.user is not None
     result = await context.db.join_activity(activity_id, context.user.id, context.now())
-    if result.outcome is JoinOutcome.UNAVAILABLE:
-        return await show_stale(update, context)
-    notice = ""
-    if result.outcome is JoinOutcome.WAITLISTED:
-        notice = context._("It was full, so you are on the waiting list.")
-    await _show_card(update, context, view_screen(context, result.view, page, notice))
+    screen = view_screen(context, result.view, page)
+    if result.outcome is JoinOutcome.UNAVAILABLE or screen is None:
+        return await show_stale(update, context, result.view.activity if result.view else None)
+    await show(update, context, screen)
 
 
 async def on_leave(update: Update, context: BotContext) -> None:
@@ -45,19 +52,11 @@ async def on_leave(update: Update, context: BotContext) -> None:
     activity_id, page = ids
     assert context.user is not None
     result = await context.db.cancel_signup(activity_id, context.user.id, context.now())
-    if result.outcome is CancelOutcome.UNAVAILABLE:
-        return await show_stale(update, context)
-    notice = ""
-    if result.outcome is CancelOutcome.CANCELLED:
-        notice = context._("You have given your place back. Thank you for letting us know.")
-    await _show_card(update, context, view_screen(context, result.view, page, notice))
-    await notify_promoted(context, activity_id, result.promoted)
-
-
-async def _show_card(update: Update, context: BotContext, screen: Screen | None) -> None:
-    if screen is None:
-        return await show_stale(update, context)
+    screen = view_screen(context, result.view, page, left_notice(context, result))
+    if result.outcome is CancelOutcome.UNAVAILABLE or screen is None:
+        return await show_stale(update, context, result.view.activity if result.view else None)
     await show(update, context, screen)
+    await notify_promoted(context, activity_id, result.promoted)
 
 
 async def notify_promoted(
@@ -69,11 +68,12 @@ async def notify_promoted(
         return
     for person in promoted:
         _ = translator(person.locale or context.config.bot.default_locale)
+        timezone = activity.timezone or context.config.bot.timezone
         text = _(
             "🎉 Good news! A place opened up for you at <b>{title}</b>, {when}."
             " You are now signed up.",
             title=esc(activity.title),
-            when=esc(_.when(activity.starts_at, where(activity, context))),
+            when=esc(_.when(activity.starts_at, timezone, context.now())),
         )
         see = button(_("See the activity"), Route.ACTIVITY, Action.SHOW, activity_id, 0)
         try:

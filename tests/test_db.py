@@ -84,7 +84,7 @@ async def test_thirty_concurrent_joins_fill_five_seats_and_queue_the_rest(tmp_pa
 
         confirmed = [uid for uid, r in zip(range(1, 31), results) if r.position == 0]
         first_waiting = next(uid for uid, r in zip(range(1, 31), results) if r.position == 1)
-        cancel = await db.cancel_signup(aid, confirmed[0], NOW)
+        cancel = await db.cancel_signup(aid, confirmed[0], NOW + 60)
         assert cancel.outcome is CancelOutcome.CANCELLED
         assert [p.user_id for p in cancel.promoted] == [first_waiting]
         view = await db.get_activity_view(aid, first_waiting)
@@ -102,7 +102,7 @@ async def test_rejoining_after_cancelling_goes_to_the_back_of_the_queue(tmp_path
         for uid in (1, 2, 3):
             await db.touch_user(uid, "u", "da", NOW)
             await db.join_activity(aid, uid, NOW)
-        assert (await db.cancel_signup(aid, 2, NOW)).promoted == ()
-        assert (await db.join_activity(aid, 2, NOW)).position == 2
+        assert (await db.cancel_signup(aid, 2, NOW + 60)).promoted == ()
+        assert (await db.join_activity(aid, 2, NOW + 60)).position == 2
     finally:
         await db.close()

@@ -5,11 +5,16 @@ from tests.conftest import Harness
 HINT = "Jeg forstår kun knapperne 🙂 Tryk på en af dem herunder."
 
 
-async def test_typed_question_gets_the_menu_and_one_line_of_help(bot: Harness) -> None:
+async def test_typed_question_gets_one_line_of_help_and_what_is_on(bot: Harness) -> None:
+    centre = await bot.centre()
+    await bot.activity(centre, "Fodbold")
     jens = bot.user(1)
-    await jens.send("/start")
+    await jens.send("/start c-parasollen")
     await jens.send("hvornår er fodbold")
-    assert jens.last_text() == HINT
+    assert jens.last_text().startswith(
+        "Jeg forstår kun knapperne 🙂 Her er, hvad der sker:\n\nDet sker"
+    )
+    assert "1. Fodbold" in [b for b, _ in jens.last_message().buttons()]
     assert jens.menu() == ["📅 Aktiviteter", "✅ Mine tilmeldinger", "⚙️ Indstillinger", "❓ Hjælp"]
 
 

@@ -34,6 +34,7 @@ async def test_cancelling_from_my_sign_ups_thanks_and_promotes(bot: Harness) -> 
         await person.send("/start c-parasollen")
         await person.tap("1. Tur")
         await person.tap("Tilmeld mig")
+    bot.clock.advance(60)
     await maria.send("/mine")
     await maria.tap("Afmeld 1. Tur")
     assert maria.last_text().startswith(
@@ -53,6 +54,7 @@ async def test_an_old_cancel_button_just_shows_the_current_list(bot: Harness) ->
     await maria.press("✅ Mine tilmeldinger")
     old_list = maria.last_message()
     ((_, old_cancel),) = old_list.buttons()
+    bot.clock.advance(60)
     await maria.tap("Afmeld 1. Tur")
     await maria.tap_data(old_cancel, old_list)
     assert "Du er ikke tilmeldt noget endnu." in maria.last_text()

@@ -13,7 +13,8 @@ CREATE TABLE user (
     locale        TEXT NOT NULL,
     active        INTEGER NOT NULL DEFAULT 1,
     created_at    INTEGER NOT NULL,
-    last_seen_at  INTEGER NOT NULL
+    last_seen_at  INTEGER NOT NULL,
+    onboarded     INTEGER NOT NULL DEFAULT 0   -- chose a centre or "national" at least once
 );
 
 CREATE TABLE membership (

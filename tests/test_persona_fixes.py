@@ -1,0 +1,143 @@
+"""What the persona walk-through found: slips, old buttons and first screens, each fixed."""
+
+from tests.conftest import Harness, local
+
+
+async def test_a_second_tap_right_after_signing_up_does_not_cancel(bot: Harness) -> None:
+    centre = await bot.centre()
+    activity_id = await bot.activity(centre, "Fodbold", capacity=5)
+    jens = bot.user(1)
+    await jens.send("/start c-parasollen")
+    await jens.tap("1. Fodbold")
+    await jens.tap("Tilmeld mig")
+    await jens.tap("Afmeld")  # the same finger, a moment later, on the button that moved in
+    assert "✅ Du er tilmeldt. Vi ses!" in jens.last_text()
+    view = await bot.db.get_activity_view(activity_id, 1)
+    assert view is not None and view.confirmed == 1
+    bot.clock.advance(3)
+    await jens.tap("Afmeld")  # a real cancel, a few seconds later, works
+    assert "Du har givet din plads fri." in jens.last_text()
+
+
+async def test_a_double_tap_in_my_sign_ups_does_not_cancel_the_next_one(bot: Harness) -> None:
+    centre = await bot.centre()
+    await bot.activity(centre, "Fodbold")
+    await bot.activity(centre, "Banko", starts_at=local(2026, 12, 6, 19))
+    jens = bot.user(1)
+    await jens.send("/start c-parasollen")
+    for title in ("1. Fodbold", "2. Banko"):
+        await jens.tap(title)
+        await jens.tap("Tilmeld mig")
+        await jens.tap("Tilbage til listen")
+    bot.clock.advance(60)
+    await jens.press("✅ Mine tilmeldinger")
+    await jens.tap("Afmeld 1. Fodbold")
+    await jens.tap("Afmeld 1. Banko")  # where Fodbold's button was
+    assert "1. Banko" in jens.last_text()
+    assert [a.title for a, _, _ in await bot.db.list_user_signups(1, bot.clock.now())] == ["Banko"]
+
+
+async def test_a_cancel_by_mistake_is_undone_with_one_tap(bot: Harness) -> None:
+    centre = await bot.centre()
+    await bot.activity(centre, "Tur", capacity=1)
+    jens, maria = bot.user(1, "Jens"), bot.user(2, "Maria")
+    await jens.send("/start c-parasollen")
+    await jens.tap("1. Tur")
+    await jens.tap("Tilmeld mig")
+    bot.clock.advance(60)
+    await jens.press("✅ Mine tilmeldinger")
+    await jens.tap("Afmeld 1. Tur")
+    assert [b for b, _ in jens.last_message().buttons()] == ["↩️ Fortryd"]
+    await jens.tap("Fortryd")
+    assert jens.last_text().startswith("Du er tilmeldt Tur igen.")
+    # If someone took the place meanwhile, undo puts you first in line.
+    bot.clock.advance(60)
+    await jens.tap("Afmeld 1. Tur")
+    await maria.send("/start c-parasollen")
+    await maria.tap("1. Tur")
+    await maria.tap("Tilmeld mig")
+    await jens.tap("Fortryd")
+    assert jens.last_text().startswith(
+        "Pladsen blev taget imens, så du er nr. 1 på ventelisten til Tur."
+    )
+
+
+async def test_leaving_the_waiting_list_says_so(bot: Harness) -> None:
+    centre = await bot.centre()
+    await bot.activity(centre, "Tur", capacity=0)
+    maria = bot.user(2, "Maria")
+    await maria.send("/start c-parasollen")
+    await maria.tap("1. Tur")
+    await maria.tap("Tilmeld mig")
+    assert [b for b, _ in maria.last_message().buttons()][0] == "❌ Gå af ventelisten"
+    bot.clock.advance(60)
+    await maria.tap("Gå af ventelisten")
+    assert "Du står ikke længere på ventelisten. Tak, fordi du sagde til." in maria.last_text()
+
+
+async def test_an_old_next_button_on_a_shorter_list_shows_the_first_page(bot: Harness) -> None:
+    centre = await bot.centre()
+    ids = [
+        await bot.activity(centre, f"Dag {d}", starts_at=local(2026, 12, d, 10))
+        for d in range(1, 8)
+    ]
+    maria = bot.user(2, "Maria")
+    await maria.send("/start c-parasollen")
+    old = maria.last_message()
+    next_data = next(d for label, d in old.buttons() if label == "Næste ▶️")
+    for activity_id in ids[:3]:
+        await bot.db.cancel_activity(activity_id, bot.clock.now())
+    await maria.tap_data(next_data, old)
+    assert "1. Dag 4" in maria.last_text()
+
+
+async def test_choosing_national_is_remembered(bot: Harness) -> None:
+    await bot.centre()
+    await bot.activity(None, "Landsturnering")
+    jens = bot.user(1)
+    await jens.send("/start")
+    await jens.tap("Landsdækkende")
+    await jens.send("/start")
+    assert "1. Landsturnering" in jens.last_text()
+    assert "🏠 Vælg dit værested" in [b for b, _ in jens.last_message().buttons()]
+
+
+async def test_someone_whose_phone_is_in_english_gets_english_on_the_first_screen(
+    bot: Harness,
+) -> None:
+    centre = await bot.centre()
+    await bot.activity(centre, "Football")
+    ali = bot.user(3, "Ali", language_code="en")
+    await ali.send("/start c-parasollen")
+    assert "🇬🇧 English" in [b for b, _ in ali.last_message().buttons()]
+    await ali.tap("English")
+    assert "1. Football\nSaturday 5 December at 10:00" in ali.texts()[-2]
+    jens = bot.user(1, "Jens", language_code="da")
+    await jens.send("/start c-parasollen")
+    assert "🇬🇧 English" not in [b for b, _ in jens.last_message().buttons()]
+
+
+async def test_dates_in_another_year_show_the_year(bot: Harness) -> None:
+    centre = await bot.centre()
+    await bot.activity(centre, "Nytårsfodbold", starts_at=local(2027, 1, 2, 10))
+    jens = bot.user(1)
+    await jens.send("/start c-parasollen")
+    assert "lørdag 2. januar 2027 kl. 10.00" in jens.last_text()
+
+
+async def test_a_link_to_an_unknown_activity_says_it_no_longer_exists(bot: Harness) -> None:
+    maria = bot.user(2)
+    await maria.send("/start a-99999")
+    assert maria.last_text().startswith(
+        "Den aktivitet findes ikke længere – her er det, der sker nu."
+    )
+
+
+async def test_no_centre_and_nothing_on_offers_the_centre_picker(bot: Harness) -> None:
+    await bot.centre()
+    jens = bot.user(1)
+    await jens.send("/start")
+    await jens.press("📅 Aktiviteter")
+    assert [b for b, _ in jens.last_message().buttons()] == ["🏠 Vælg dit værested"]
+    await jens.tap("Vælg dit værested")
+    assert "Hvilket værested kommer du på?" in jens.last_text()
