@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable
+import math
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -22,13 +25,16 @@ from telegram.request import BaseRequest
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import BotContext, Services, load_user
-from bot.db import Database
+from bot.db import Database, Notice
+from bot.delivery import Delivery
 from bot.i18n import N_, load_all, translator
-from dialogs import browse, menu, mine, onboarding, settings, signup
+from bot.reminders import Dispatcher, ReminderPolicy, Render
+from dialogs import browse, menu, mine, notices, onboarding, settings, signup
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+TICK_S = 30  # the dispatcher's safety tick: due rows go out even if an alarm was missed
 
 # The user command menu: (Danish command, English command, description).
 USER_COMMANDS = (
@@ -79,8 +85,14 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     clock: Clock | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    background: bool = True,
 ) -> Application:  # type: ignore[type-arg]
-    """Build the bot: every handler in one ordered table, services, start-up and shutdown."""
+    """Build the bot: every handler in one ordered table, services, start-up and shutdown.
+
+    `clock` and `sleep` are for tests; with `background=False` nothing runs on its own (tests
+    call the dispatcher themselves).
+    """
     load_all(config.bot.locales)
     # httpx logs every request URL at INFO, and the URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -98,6 +110,7 @@ def build_application(
         )
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
@@ -105,14 +118,17 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     app = builder.build()
-    app.bot_data["services"] = Services(config=config, clock=clock or SystemClock())
+    app.bot_data["services"] = Services(
+        config=config, clock=clock or SystemClock(), planner=ReminderPolicy.from_config(config)
+    )
+    app.bot_data["options"] = (sleep, background)
 
     # Order matters. Group -2: only private chats with people go further.
     app.add_handlers(menu.GUARD_HANDLERS, group=-2)
     # Group -1: load the user (and their language) before any dialog.
     app.add_handler(TypeHandler(Update, load_user), group=-1)
     # Group 0: the dialogs; the menu's catch-alls (stray text, old buttons) come last.
-    for module in (onboarding, browse, signup, mine, settings, menu):
+    for module in (onboarding, browse, signup, mine, settings, notices, menu):
         app.add_handlers(module.HANDLERS)
     app.add_error_handler(on_error)
     return app
@@ -120,9 +136,61 @@ def build_application(
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     services: Services = app.bot_data["services"]
-    services.database = await Database.open(services.config.database.path)
-    await services.database.set_setting("bot_username", app.bot.username)
-    await _describe_bot(app, services.config)
+    sleep, background = app.bot_data["options"]
+    config = services.config
+    db = services.database = await Database.open(config.database.path)
+    await db.set_setting("bot_username", app.bot.username)
+    await _describe_bot(app, config)
+    unknown = await db.reset_interrupted_notifications()
+    if unknown:
+        logger.warning(
+            "%d notifications were being sent at the last stop: marked unknown", unknown
+        )
+    delivery = Delivery(app.bot, config.broadcast.rate_per_second, sleep=sleep)
+    workers = max(4, math.ceil(config.broadcast.rate_per_second / 5))
+    services.dispatcher = Dispatcher(
+        db, delivery, services.clock, _renderer(config, services), workers=workers
+    )
+    if background:
+        assert app.job_queue is not None
+        app.job_queue.run_repeating(_wake, interval=TICK_S, first=TICK_S, name="notify-tick")
+        arm = partial(_arm, app, services)
+        app.bot_data["dispatcher_task"] = asyncio.create_task(
+            services.dispatcher.run_forever(arm), name="dispatcher"
+        )
+
+
+def _renderer(config: Config, services: Services) -> Render:
+    def render(notice: Notice) -> tuple[str, InlineKeyboardMarkup | None]:
+        screen = notices.render(
+            notice, config.bot.default_locale, config.bot.timezone, services.clock.now()
+        )
+        return screen.text, screen.keyboard
+
+    return render
+
+
+def _arm(app: Application, services: Services, due: int | None) -> None:  # type: ignore[type-arg]
+    """Wake the dispatcher at the next due instant (replacing the previous alarm)."""
+    assert app.job_queue is not None
+    for job in app.job_queue.get_jobs_by_name("notify-next"):
+        job.schedule_removal()
+    if due is not None:
+        delay = max(due - services.clock.now(), 0)
+        app.job_queue.run_once(_wake, when=delay, name="notify-next")
+
+
+async def _wake(context: BotContext) -> None:
+    context.services.wake_dispatcher()
+
+
+async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
+    """Stop the background dispatcher; every message's progress is already in the database."""
+    task = app.bot_data.pop("dispatcher_task", None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]

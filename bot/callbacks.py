@@ -21,6 +21,7 @@ class Route(enum.StrEnum):
     ACTIVITY = "act"
     MINE = "my"
     SETTINGS = "set"
+    REMINDER = "rem"
 
 
 class Action(enum.StrEnum):
@@ -33,6 +34,9 @@ class Action(enum.StrEnum):
     LANGUAGE = "lang"  # locale code
     MENU = "menu"
     ADD = "add"
+    COMING = "yes"  # a reminder's "I'm coming": activity id
+    NOT_COMING = "no"  # a reminder's "I can't come": activity id
+    REMINDERS = "rem"  # settings: reminders on (1) or off (0)
 
 
 _ALLOWED = {
@@ -45,7 +49,9 @@ _ALLOWED = {
         Action.ADD,
         Action.LEAVE,
         Action.LEAVE_OK,
+        Action.REMINDERS,
     },
+    Route.REMINDER: {Action.COMING, Action.NOT_COMING},
 }
 
 

@@ -11,15 +11,23 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.db import Database, User
 from bot.i18n import Translator, translator
+from bot.reminders import Dispatcher, ReminderPolicy
 
 
 @dataclass
 class Services:
-    """What every handler may use; the database is opened in post_init."""
+    """What every handler may use; the database and dispatcher are set up in post_init."""
 
     config: Config
     clock: Clock
+    planner: ReminderPolicy
     database: Database | None = field(default=None)
+    dispatcher: Dispatcher | None = field(default=None)
+
+    def wake_dispatcher(self) -> None:
+        """Something due now was written (a promotion, a notice): send it without waiting."""
+        if self.dispatcher is not None:
+            self.dispatcher.wake()
 
 
 class BotContext(

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
@@ -135,6 +135,42 @@ class CancelResult:
     promoted: tuple[Promotion, ...] = ()
     view: ActivityView | None = None  # the activity as the user sees it afterwards
     was: SignupStatus = SignupStatus.NONE  # what the user gave up
+
+
+class Planner(Protocol):
+    """Decides when the reminders of a sign-up go out (see bot/reminders.py)."""
+
+    def plan(self, starts_at: int, timezone: str | None, now: int) -> list[tuple[int, int]]:
+        """(offset before the start, due instant) of each reminder still worth sending."""
+        ...
+
+
+class NoticeKind(enum.StrEnum):
+    REMINDER = "reminder"
+    PROMOTED = "promoted"  # moved up from the waiting list
+    CHANGED = "changed"  # the activity's time or place changed
+    CANCELLED = "cancelled"  # the activity was cancelled
+
+
+class Outcome(enum.StrEnum):
+    """How a delivery ended; the value is the notification's final state."""
+
+    SENT = "sent"
+    BLOCKED = "failed"  # the person blocked the bot
+    FAILED = "failed"  # Telegram refused it for good
+    UNKNOWN = "unknown"  # it may or may not have arrived: never sent again
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A claimed notification, with what it takes to write it."""
+
+    id: int
+    kind: NoticeKind
+    offset_s: int
+    user_id: int
+    locale: str
+    activity: Activity
 
 
 _ACTIVITY = """
@@ -398,15 +434,55 @@ class Database:
         return await self._write(work)
 
     async def cancel_activity(self, activity_id: int, now: int) -> bool:
-        """Mark an activity cancelled; False if it was not scheduled."""
-        cur = await self._write(
-            lambda c: c.execute(
+        """Cancel an activity and tell everyone signed up, once; False if not scheduled."""
+
+        def work(c: sqlite3.Connection) -> bool:
+            cur = c.execute(
                 "UPDATE activity SET status = 'cancelled', updated_at = ?"
-                " WHERE id = ? AND status = 'scheduled'",
-                (now, activity_id),
+                " WHERE id = ? AND status = 'scheduled' AND starts_at > ?",
+                (now, activity_id, now),
             )
-        )
-        return cur.rowcount == 1
+            if cur.rowcount != 1:
+                return False
+            c.execute(
+                "UPDATE notification SET state = 'skipped' WHERE state = 'pending' AND signup_id"
+                " IN (SELECT id FROM signup WHERE activity_id = ?)",
+                (activity_id,),
+            )
+            _notify_signups(c, activity_id, NoticeKind.CANCELLED, now)
+            return True
+
+        return await self._write(work)
+
+    async def change_activity(
+        self,
+        activity_id: int,
+        now: int,
+        planner: Planner,
+        *,
+        starts_at: int | None = None,
+        place: str | None = None,
+    ) -> bool:
+        """Move an activity or change its place; participants are told and reminders follow."""
+
+        def work(c: sqlite3.Connection) -> bool:
+            cur = c.execute(
+                "UPDATE activity SET starts_at = IFNULL(?, starts_at), place = IFNULL(?, place),"
+                " updated_at = ? WHERE id = ? AND status = 'scheduled' AND starts_at > ?",
+                (starts_at, place, now, activity_id, now),
+            )
+            if cur.rowcount != 1:
+                return False
+            confirmed = c.execute(
+                "SELECT id FROM signup WHERE activity_id = ? AND status = 'confirmed'",
+                (activity_id,),
+            ).fetchall()
+            for row in confirmed:
+                _plan_reminders(c, row["id"], now, planner)
+            _notify_signups(c, activity_id, NoticeKind.CHANGED, now, confirmed_only=True)
+            return True
+
+        return await self._write(work)
 
     async def get_activity(self, activity_id: int) -> Activity | None:
         """The activity with that id, or None."""
@@ -463,26 +539,119 @@ class Database:
 
     # -- sign-ups -------------------------------------------------------------------------
 
-    async def join_activity(self, activity_id: int, user_id: int, now: int) -> JoinResult:
-        """Sign the user up, or put them on the waiting list when full. Never overbooks."""
+    async def join_activity(
+        self, activity_id: int, user_id: int, now: int, planner: Planner
+    ) -> JoinResult:
+        """Sign the user up (with reminders), or put them on the waiting list when full."""
 
         def work(c: sqlite3.Connection) -> JoinResult:
-            result = _join(c, activity_id, user_id, now)
+            result = _join(c, activity_id, user_id, now, planner)
             return replace(result, view=_view(c, activity_id, user_id))
 
         return await self._write(work)
 
-    async def cancel_signup(self, activity_id: int, user_id: int, now: int) -> CancelResult:
+    async def cancel_signup(
+        self, activity_id: int, user_id: int, now: int, planner: Planner
+    ) -> CancelResult:
         """Cancel the user's sign-up; a freed seat goes to the waiting list in the same breath."""
 
         def work(c: sqlite3.Connection) -> CancelResult:
-            result = _cancel(c, activity_id, user_id, now)
+            result = _cancel(c, activity_id, user_id, now, planner)
             return replace(result, view=_view(c, activity_id, user_id))
 
         return await self._write(work)
 
+    # -- notifications --------------------------------------------------------------------
 
-def _join(c: sqlite3.Connection, activity_id: int, user_id: int, now: int) -> JoinResult:
+    async def set_reminders(self, user_id: int, on: bool, now: int, planner: Planner) -> None:
+        """Turn the user's reminders on (planning them for upcoming sign-ups) or off."""
+
+        def work(c: sqlite3.Connection) -> None:
+            c.execute("UPDATE user SET reminders_on = ? WHERE id = ?", (int(on), user_id))
+            signups = c.execute(
+                "SELECT s.id FROM signup s JOIN activity a ON a.id = s.activity_id"
+                " WHERE s.user_id = ? AND s.status = 'confirmed' AND a.starts_at > ?",
+                (user_id, now),
+            ).fetchall()
+            for row in signups:
+                _plan_reminders(c, row["id"], now, planner)
+
+        await self._write(work)
+
+    async def reminders_on(self, user_id: int) -> bool:
+        """Whether the user wants reminders."""
+        row = await self._one("SELECT reminders_on FROM user WHERE id = ?", (user_id,))
+        return bool(row and row["reminders_on"])
+
+    async def set_user_active(self, user_id: int, active: bool) -> None:
+        """Mark whether the user can be written to (False: they blocked the bot)."""
+        await self._write(
+            lambda c: c.execute("UPDATE user SET active = ? WHERE id = ?", (int(active), user_id))
+        )
+        self._users.pop(user_id, None)
+
+    async def reset_interrupted_notifications(self) -> int:
+        """After a crash: claimed but unfinished rows may have been sent, so they become unknown."""
+        cur = await self._write(
+            lambda c: c.execute(
+                "UPDATE notification SET state = 'unknown' WHERE state = 'sending'"
+            )
+        )
+        return int(cur.rowcount)
+
+    async def skip_unwanted_notifications(self, now: int) -> int:
+        """Mark due rows that should no longer go out as skipped; return how many."""
+        return await self._write(lambda c: _skip_unwanted(c, now))
+
+    async def claim_notification(self, now: int) -> Notice | None:
+        """Claim the next due notification (state 'sending') before it is sent; None if none."""
+        return await self._write(lambda c: _claim(c, now))
+
+    async def finish_notification(
+        self, notice_id: int, outcome: Outcome, now: int, error: str = ""
+    ) -> None:
+        """Record how a claimed notification ended; a blocked user gets nothing more."""
+
+        def work(c: sqlite3.Connection) -> int | None:
+            row = c.execute(
+                "UPDATE notification SET state = ?, sent_at = ?, last_error = ? WHERE id = ?"
+                " RETURNING (SELECT user_id FROM signup s WHERE s.id = signup_id)",
+                (
+                    outcome.value,
+                    now if outcome is Outcome.SENT else None,
+                    error or None,
+                    notice_id,
+                ),
+            ).fetchone()
+            if outcome is Outcome.BLOCKED and row and row[0] is not None:
+                c.execute("UPDATE user SET active = 0 WHERE id = ?", (row[0],))
+                return int(row[0])
+            return None
+
+        blocked = await self._write(work)
+        if blocked is not None:
+            self._users.pop(blocked, None)
+
+    async def next_notification_due(self) -> int | None:
+        """When the next pending notification is due, or None."""
+        row = await self._one(
+            "SELECT min(due_at) AS due FROM notification WHERE state = 'pending'"
+        )
+        return None if row is None or row["due"] is None else int(row["due"])
+
+    async def count_notifications(self, state: str | None = None, kind: str | None = None) -> int:
+        """How many notifications there are (in a state, of a kind)."""
+        row = await self._one(
+            "SELECT count(*) AS n FROM notification WHERE (? IS NULL OR state = ?)"
+            " AND (? IS NULL OR kind = ?)",
+            (state, state, kind, kind),
+        )
+        return int(row["n"])
+
+
+def _join(
+    c: sqlite3.Connection, activity_id: int, user_id: int, now: int, planner: Planner
+) -> JoinResult:
     """One sign-up, inside a transaction: the capacity check and the write see the same state."""
     state = _one_in(
         c,
@@ -505,19 +674,22 @@ def _join(c: sqlite3.Connection, activity_id: int, user_id: int, now: int) -> Jo
     if state["mine"] == "waitlisted":
         return JoinResult(JoinOutcome.ALREADY_WAITLISTED, int(state["position"]))
     full = state["capacity"] is not None and state["confirmed"] >= state["capacity"]
-    c.execute(
+    signup_id = c.execute(
         "INSERT INTO signup(activity_id, user_id, status, queue_seq, created_at,"
         " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(activity_id, user_id) DO UPDATE SET status = excluded.status,"
-        " queue_seq = excluded.queue_seq, updated_at = excluded.updated_at",
+        " queue_seq = excluded.queue_seq, updated_at = excluded.updated_at RETURNING id",
         (activity_id, user_id, "waitlisted" if full else "confirmed", state["seq"], now, now),
-    )
+    ).fetchone()[0]
     if full:
         return JoinResult(JoinOutcome.WAITLISTED, int(state["waitlisted"]) + 1)
+    _plan_reminders(c, signup_id, now, planner)
     return JoinResult(JoinOutcome.CONFIRMED)
 
 
-def _cancel(c: sqlite3.Connection, activity_id: int, user_id: int, now: int) -> CancelResult:
+def _cancel(
+    c: sqlite3.Connection, activity_id: int, user_id: int, now: int, planner: Planner
+) -> CancelResult:
     """One cancellation and the promotions it allows, inside a transaction."""
     state = _one_in(
         c,
@@ -539,7 +711,11 @@ def _cancel(c: sqlite3.Connection, activity_id: int, user_id: int, now: int) -> 
         "UPDATE signup SET status = 'cancelled', updated_at = ? WHERE id = ?",
         (now, state["signup_id"]),
     )
-    promoted = _promote(c, activity_id, now) if state["mine"] == "confirmed" else ()
+    c.execute(
+        "UPDATE notification SET state = 'skipped' WHERE signup_id = ? AND state = 'pending'",
+        (state["signup_id"],),
+    )
+    promoted = _promote(c, activity_id, now, planner) if state["mine"] == "confirmed" else ()
     return CancelResult(CancelOutcome.CANCELLED, promoted, was=SignupStatus(state["mine"]))
 
 
@@ -568,22 +744,122 @@ def _view(c: sqlite3.Connection, activity_id: int, user_id: int) -> ActivityView
     )
 
 
+def _add_notice(c: sqlite3.Connection, signup_id: int, kind: NoticeKind, now: int) -> None:
+    c.execute(
+        "INSERT INTO notification(signup_id, kind, due_at, created_at) VALUES (?, ?, ?, ?)",
+        (signup_id, kind.value, now, now),
+    )
+
+
+def _notify_signups(
+    c: sqlite3.Connection,
+    activity_id: int,
+    kind: NoticeKind,
+    now: int,
+    *,
+    confirmed_only: bool = False,
+) -> None:
+    """One notice, due now, for each person signed up (or also waiting) for the activity."""
+    statuses = ("confirmed",) if confirmed_only else ("confirmed", "waitlisted")
+    c.execute(
+        "INSERT INTO notification(signup_id, kind, due_at, created_at)"
+        f" SELECT id, ?, ?, ? FROM signup WHERE activity_id = ? AND user_id IS NOT NULL"
+        f" AND status IN ({', '.join('?' for _ in statuses)})",
+        (kind.value, now, now, activity_id, *statuses),
+    )
+
+
+def _plan_reminders(c: sqlite3.Connection, signup_id: int, now: int, planner: Planner) -> None:
+    """(Re)plan a confirmed sign-up's reminders from the activity's current start."""
+    c.execute(
+        "DELETE FROM notification WHERE signup_id = ? AND kind = 'reminder'"
+        " AND state IN ('pending', 'skipped')",
+        (signup_id,),
+    )
+    row = c.execute(
+        "SELECT a.starts_at, c.timezone, u.reminders_on FROM signup s"
+        " JOIN activity a ON a.id = s.activity_id LEFT JOIN centre c ON c.id = a.centre_id"
+        " JOIN user u ON u.id = s.user_id WHERE s.id = ? AND s.status = 'confirmed'",
+        (signup_id,),
+    ).fetchone()
+    if row is None or not row["reminders_on"]:
+        return
+    c.executemany(
+        "INSERT INTO notification(signup_id, kind, offset_s, due_at, created_at)"
+        " VALUES (?, 'reminder', ?, ?, ?) ON CONFLICT DO NOTHING",
+        [
+            (signup_id, offset, due, now)
+            for offset, due in planner.plan(row["starts_at"], row["timezone"], now)
+        ],
+    )
+
+
+def _skip_unwanted(c: sqlite3.Connection, now: int) -> int:
+    """Due rows nobody wants any more: the person left, blocked us or turned reminders off, the
+    activity started or was cancelled; after downtime only the latest due reminder remains."""
+    cur = c.execute(
+        "UPDATE notification SET state = 'skipped' WHERE state = 'pending' AND due_at <= :now"
+        " AND id IN (SELECT n.id FROM notification n JOIN signup s ON s.id = n.signup_id"
+        "   JOIN activity a ON a.id = s.activity_id LEFT JOIN user u ON u.id = s.user_id"
+        "   WHERE n.state = 'pending' AND n.due_at <= :now AND (u.id IS NULL OR u.active = 0"
+        "     OR (n.kind != 'cancelled' AND a.starts_at <= :now)"
+        "     OR (n.kind = 'reminder' AND (s.status != 'confirmed' OR a.status != 'scheduled'"
+        "       OR u.reminders_on = 0))"
+        "     OR (n.kind = 'reminder' AND EXISTS (SELECT 1 FROM notification m"
+        "       WHERE m.signup_id = n.signup_id AND m.kind = 'reminder' AND m.state = 'pending'"
+        "       AND m.due_at <= :now AND m.due_at > n.due_at))))",
+        {"now": now},
+    )
+    return int(cur.rowcount)
+
+
+def _claim(c: sqlite3.Connection, now: int) -> Notice | None:
+    row = c.execute(
+        "UPDATE notification SET state = 'sending', attempts = attempts + 1"
+        " WHERE id = (SELECT id FROM notification WHERE state = 'pending' AND due_at <= ?"
+        "   ORDER BY due_at, id LIMIT 1)"
+        " RETURNING id, kind, offset_s, signup_id",
+        (now,),
+    ).fetchone()
+    if row is None:
+        return None
+    info = c.execute(
+        f"SELECT {_ACTIVITY}, u.id AS user_id, u.locale FROM signup s"
+        " JOIN activity a ON a.id = s.activity_id LEFT JOIN centre c ON c.id = a.centre_id"
+        " JOIN user u ON u.id = s.user_id WHERE s.id = ?",
+        (row["signup_id"],),
+    ).fetchone()
+    return Notice(
+        id=int(row["id"]),
+        kind=NoticeKind(row["kind"]),
+        offset_s=int(row["offset_s"]),
+        user_id=int(info["user_id"]),
+        locale=str(info["locale"]),
+        activity=_activity(info),
+    )
+
+
 def _one_in(c: sqlite3.Connection, sql: str, params: dict[str, Any]) -> Any:
     """One row (or None), inside a transaction."""
     return c.execute(sql, params).fetchone()
 
 
-def _promote(c: sqlite3.Connection, activity_id: int, now: int) -> tuple[Promotion, ...]:
-    """Fill free seats from the waiting list, first come first served."""
+def _promote(
+    c: sqlite3.Connection, activity_id: int, now: int, planner: Planner
+) -> tuple[Promotion, ...]:
+    """Fill free seats from the waiting list, first come first served; tell those who move up."""
     rows = c.execute(
         "UPDATE signup SET status = 'confirmed', updated_at = :now WHERE id IN ("
         "  SELECT s.id FROM signup s WHERE s.activity_id = :a AND s.status = 'waitlisted'"
         "  ORDER BY s.queue_seq LIMIT (SELECT CASE WHEN a.capacity IS NULL THEN -1"
         "    ELSE max(a.capacity - (SELECT count(*) FROM signup x WHERE x.activity_id = a.id"
         "      AND x.status = 'confirmed'), 0) END FROM activity a WHERE a.id = :a))"
-        " RETURNING user_id, queue_seq, (SELECT locale FROM user u WHERE u.id = user_id)",
+        " RETURNING user_id, queue_seq, (SELECT locale FROM user u WHERE u.id = user_id), id",
         {"a": activity_id, "now": now},
     ).fetchall()
+    for row in rows:
+        _add_notice(c, row[3], NoticeKind.PROMOTED, now)
+        _plan_reminders(c, row[3], now, planner)
     ordered = sorted(rows, key=lambda r: r[1])
     return tuple(Promotion(int(r[0]), str(r[2] or "")) for r in ordered if r[0] is not None)
 

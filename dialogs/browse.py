@@ -63,13 +63,7 @@ def render_card(
 ) -> Screen:
     """The activity card: what, when, where, places, the user's own state and one clear button."""
     a = view.activity
-    lines = [f"<b>{esc(a.title)}</b>", "📅 " + esc(starts)]
-    if a.place:
-        lines.append("📍 " + esc(a.place))
-    lines.append("🏠 " + esc(a.centre_name or _("National – for all centres")))
-    if a.description:
-        lines += ["", esc(a.description)]
-    lines += ["", "👥 " + _seats(view, _)]
+    lines = card_lines(a, starts, _) + ["", "👥 " + _seats(view, _)]
     if view.my_status is SignupStatus.CONFIRMED:
         lines += ["", _("✅ You're signed up. See you there!")]
         main = button(_("❌ Cancel my place"), Route.ACTIVITY, Action.LEAVE, a.id, page)
@@ -86,6 +80,17 @@ def render_card(
         lines += ["", notice]
     back = button(_("⬅️ Back to the list"), Route.ACTIVITY, Action.PAGE, page)
     return Screen("\n".join(lines), keyboard([[main], [back]]))
+
+
+def card_lines(activity: Activity, starts: str, _: Translator) -> list[str]:
+    """What, when, where and whose: the top of every card, also in reminders."""
+    lines = [f"<b>{esc(activity.title)}</b>", "📅 " + esc(starts)]
+    if activity.place:
+        lines.append("📍 " + esc(activity.place))
+    lines.append("🏠 " + esc(activity.centre_name or _("National – for all centres")))
+    if activity.description:
+        lines += ["", esc(activity.description)]
+    return lines
 
 
 def _seats(view: ActivityView, _: Translator) -> str:

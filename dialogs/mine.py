@@ -16,7 +16,6 @@ from bot.db import Activity, CancelOutcome, JoinOutcome, SignupStatus
 from bot.i18n import Translator
 from dialogs.browse import show_stale, when
 from dialogs.common import Screen, button, esc, keyboard, pager, short, show, tapped
-from dialogs.signup import notify_promoted
 
 PAGE_SIZE = 5
 
@@ -83,7 +82,9 @@ async def on_leave(update: Update, context: BotContext) -> None:
         return await show_stale(update, context)
     activity_id, page = ids
     assert context.user is not None
-    result = await context.db.cancel_signup(activity_id, context.user.id, context.now())
+    result = await context.db.cancel_signup(
+        activity_id, context.user.id, context.now(), context.services.planner
+    )
     activity = result.view.activity if result.view else None
     if result.outcome is CancelOutcome.UNAVAILABLE or activity is None:
         return await show_stale(update, context, activity)
@@ -97,7 +98,7 @@ async def on_leave(update: Update, context: BotContext) -> None:
         notice += " " + context._("Thank you for letting us know.")
         undo = button(context._("↩️ Undo"), Route.MINE, Action.JOIN, activity_id, page)
     await show(update, context, await mine_screen(context, page, notice, undo))
-    await notify_promoted(context, activity_id, result.promoted)
+    context.services.wake_dispatcher()
 
 
 async def on_undo(update: Update, context: BotContext) -> None:
@@ -107,7 +108,9 @@ async def on_undo(update: Update, context: BotContext) -> None:
         return await show_stale(update, context)
     activity_id, page = ids
     assert context.user is not None
-    result = await context.db.join_activity(activity_id, context.user.id, context.now())
+    result = await context.db.join_activity(
+        activity_id, context.user.id, context.now(), context.services.planner
+    )
     activity = result.view.activity if result.view else None
     if result.outcome is JoinOutcome.UNAVAILABLE or activity is None:
         return await show_stale(update, context, activity)

@@ -32,9 +32,13 @@ from dialogs.onboarding import picker_screen
 
 
 def render_settings(
-    centres: list[Centre], locales: tuple[str, ...], _: Translator, notice: str = ""
+    centres: list[Centre],
+    reminders_on: bool,
+    locales: tuple[str, ...],
+    _: Translator,
+    notice: str = "",
 ) -> Screen:
-    """The settings screen: language buttons, add a centre, leave each centre."""
+    """The settings screen: language, reminders, add a centre, leave each centre."""
     language = language_name(_.locale)
     names = ", ".join(esc(c.name) for c in centres) or _("none yet")
     lines = [notice, ""] if notice else []
@@ -43,8 +47,13 @@ def render_settings(
         "",
         _("Language: {language}", language=language),
         _("Your centres: {names}", names=names),
+        _("Reminders: on") if reminders_on else _("Reminders: off"),
     ]
     rows = [language_buttons(locales, _.locale, back="s")]
+    if reminders_on:
+        rows.append([button(_("🔕 Turn reminders off"), Route.SETTINGS, Action.REMINDERS, 0)])
+    else:
+        rows.append([button(_("🔔 Turn reminders on"), Route.SETTINGS, Action.REMINDERS, 1)])
     rows.append([button(_("➕ Choose another centre"), Route.SETTINGS, Action.ADD)])
     for c in centres:
         label = _("🚪 Remove {centre}", centre=short(c.name))
@@ -67,7 +76,8 @@ async def settings_screen(context: BotContext, notice: str = "") -> Screen:
     """Load and render the settings screen."""
     assert context.user is not None
     centres = await context.db.list_user_centres(context.user.id)
-    return render_settings(centres, context.config.bot.locales, context._, notice)
+    reminders_on = await context.db.reminders_on(context.user.id)
+    return render_settings(centres, reminders_on, context.config.bot.locales, context._, notice)
 
 
 async def cmd_settings(update: Update, context: BotContext) -> None:
@@ -96,6 +106,18 @@ async def on_language(update: Update, context: BotContext) -> None:
         await show(update, context, await settings_screen(context))
     # Only a new message can carry the menu keyboard in the new language.
     await send(update, context, Screen(context._("👍 I will speak English now.")), menu=True)
+
+
+async def on_reminders(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 1)
+    if ids is None or ids[0] > 1:
+        return await show_stale(update, context)
+    assert context.user is not None
+    on = ids[0] == 1
+    await context.db.set_reminders(context.user.id, on, context.now(), context.services.planner)
+    context.services.wake_dispatcher()
+    notice = context._("🔔 You will get reminders.") if on else context._("🔕 No more reminders.")
+    await show(update, context, await settings_screen(context, notice))
 
 
 async def on_add(update: Update, context: BotContext) -> None:
@@ -128,6 +150,9 @@ HANDLERS = [
     CallbackQueryHandler(on_menu, pattern=callbacks.pattern(Route.SETTINGS, Action.MENU)),
     CallbackQueryHandler(on_language, pattern=callbacks.pattern(Route.SETTINGS, Action.LANGUAGE)),
     CallbackQueryHandler(on_add, pattern=callbacks.pattern(Route.SETTINGS, Action.ADD)),
+    CallbackQueryHandler(
+        on_reminders, pattern=callbacks.pattern(Route.SETTINGS, Action.REMINDERS)
+    ),
     CallbackQueryHandler(on_leave, pattern=callbacks.pattern(Route.SETTINGS, Action.LEAVE)),
     CallbackQueryHandler(on_leave_ok, pattern=callbacks.pattern(Route.SETTINGS, Action.LEAVE_OK)),
 ]

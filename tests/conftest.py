@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +22,10 @@ from bot.fake_telegram import TOKEN, FakeTelegram, FakeUser
 CPH = ZoneInfo("Europe/Copenhagen")
 # Saturday 28 November 2026, 10:00 in Copenhagen.
 NOW = int(datetime(2026, 11, 28, 10, 0, tzinfo=CPH).timestamp())
+
+
+# Quiet hours off unless a test turns them on; a high rate so pacing never slows a test.
+CONFIG_EXTRA = '[reminders]\nquiet_hours = ""\n[broadcast]\nrate_per_second = 1000\n'
 
 
 def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> int:
@@ -43,6 +48,18 @@ class Harness:
     clock: FixedClock
     config: Config
     expect_errors: bool = False
+    slept: list[float] = field(default_factory=list)
+
+    @property
+    def services(self) -> Services:
+        services = self.app.bot_data["services"]  # type: ignore[attr-defined]
+        assert isinstance(services, Services)
+        return services
+
+    async def dispatch(self) -> int:
+        """Send whatever notifications are due now (the background loop is off in tests)."""
+        assert self.services.dispatcher is not None
+        return await self.services.dispatcher.run_due()
 
     @property
     def db(self) -> Database:
@@ -79,16 +96,27 @@ class Harness:
 
 @pytest.fixture
 async def bot(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Harness]:
-    config = load_config(write_config(tmp_path))
+    config = load_config(write_config(tmp_path, CONFIG_EXTRA))
     fake = FakeTelegram()
     clock = FixedClock(NOW)
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        await asyncio.sleep(0)
+
     app = build_application(
-        config, request=fake.request(), get_updates_request=fake.request(), clock=clock
+        config,
+        request=fake.request(),
+        get_updates_request=fake.request(),
+        clock=clock,
+        sleep=sleep,
+        background=False,
     )
     fake.attach(app)
     await app.initialize()
     await app.post_init(app)  # type: ignore[misc]
-    harness = Harness(app, fake, clock, config)
+    harness = Harness(app, fake, clock, config, slept=slept)
     try:
         yield harness
     finally:

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.db import CancelOutcome, Database, DatabaseError, JoinOutcome, NewActivity
+from bot.reminders import ReminderPolicy
 from tests.conftest import NOW, local
+
+PLAN = ReminderPolicy((86400, 7200), None, "Europe/Copenhagen")
 
 
 async def open_db(tmp_path: Path) -> Database:
@@ -74,7 +77,9 @@ async def test_thirty_concurrent_joins_fill_five_seats_and_queue_the_rest(tmp_pa
         )
         for uid in range(1, 31):
             await db.touch_user(uid, f"u{uid}", "da", NOW)
-        results = await asyncio.gather(*(db.join_activity(aid, uid, NOW) for uid in range(1, 31)))
+        results = await asyncio.gather(
+            *(db.join_activity(aid, uid, NOW, PLAN) for uid in range(1, 31))
+        )
         outcomes = [r.outcome for r in results]
         assert outcomes.count(JoinOutcome.CONFIRMED) == 5
         assert outcomes.count(JoinOutcome.WAITLISTED) == 25
@@ -84,7 +89,7 @@ async def test_thirty_concurrent_joins_fill_five_seats_and_queue_the_rest(tmp_pa
 
         confirmed = [uid for uid, r in zip(range(1, 31), results) if r.position == 0]
         first_waiting = next(uid for uid, r in zip(range(1, 31), results) if r.position == 1)
-        cancel = await db.cancel_signup(aid, confirmed[0], NOW + 60)
+        cancel = await db.cancel_signup(aid, confirmed[0], NOW + 60, PLAN)
         assert cancel.outcome is CancelOutcome.CANCELLED
         assert [p.user_id for p in cancel.promoted] == [first_waiting]
         view = await db.get_activity_view(aid, first_waiting)
@@ -101,8 +106,8 @@ async def test_rejoining_after_cancelling_goes_to_the_back_of_the_queue(tmp_path
         )
         for uid in (1, 2, 3):
             await db.touch_user(uid, "u", "da", NOW)
-            await db.join_activity(aid, uid, NOW)
-        assert (await db.cancel_signup(aid, 2, NOW + 60)).promoted == ()
-        assert (await db.join_activity(aid, 2, NOW + 60)).position == 2
+            await db.join_activity(aid, uid, NOW, PLAN)
+        assert (await db.cancel_signup(aid, 2, NOW + 60, PLAN)).promoted == ()
+        assert (await db.join_activity(aid, 2, NOW + 60, PLAN)).position == 2
     finally:
         await db.close()

@@ -41,6 +41,7 @@ async def test_cancelling_from_my_sign_ups_thanks_and_promotes(bot: Harness) -> 
         "Du er ikke længere tilmeldt Tur. Tak, fordi du sagde til."
     )
     assert "Du er ikke tilmeldt noget endnu." in maria.last_text()
+    await bot.dispatch()
     assert "Godt nyt!" in jens.last_text()
 
 

@@ -86,6 +86,7 @@ async def test_cancelling_promotes_the_first_in_line_and_tells_them(bot: Harness
     await maria.tap("Tilmeld mig")
     bot.clock.advance(60)
     await jens.tap("Afmeld")
+    assert await bot.dispatch() == 1
     assert maria.last_text() == (
         "🎉 Godt nyt! Der blev en plads ledig til dig på Tur til Bakken,"
         " lørdag 5. december kl. 10.00. Nu er du tilmeldt."
