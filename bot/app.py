@@ -194,6 +194,7 @@ async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    await _post_stop(app)  # in case the application was never started or stopped
     services: Services = app.bot_data["services"]
     if services.database is not None:
         await services.database.close()

@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import httpx
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.db import Outcome
 
@@ -59,8 +61,7 @@ class Delivery:
                 return Outcome.SENT, ""
             except RetryAfter as exc:
                 # One 429 means the whole bot is over the limit: everyone waits.
-                after = exc.retry_after
-                wait = after.total_seconds() if isinstance(after, timedelta) else float(after)
+                wait = _seconds(exc)
                 self._paused_until = max(self._paused_until, self._monotonic() + wait)
                 logger.warning("Telegram asked to wait %.0f s (attempt %d)", wait, attempt)
             except Forbidden as exc:
@@ -92,3 +93,11 @@ class Delivery:
         self._next_slot = slot + self._gap
         if slot > now:
             await self._sleep(slot - now)
+
+
+def _seconds(exc: RetryAfter) -> float:
+    """How long Telegram asked us to wait (an int now, a timedelta in PTB 23)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        after = exc.retry_after
+    return after.total_seconds() if isinstance(after, timedelta) else float(after)
