@@ -153,12 +153,17 @@ class NoticeKind(enum.StrEnum):
 
 
 class Outcome(enum.StrEnum):
-    """How a delivery ended; the value is the notification's final state."""
+    """How a delivery ended."""
 
     SENT = "sent"
-    BLOCKED = "failed"  # the person blocked the bot
+    BLOCKED = "blocked"  # the person blocked the bot
     FAILED = "failed"  # Telegram refused it for good
     UNKNOWN = "unknown"  # it may or may not have arrived: never sent again
+
+    @property
+    def state(self) -> str:
+        """The notification state this outcome leaves."""
+        return "failed" if self is Outcome.BLOCKED else self.value
 
 
 @dataclass(frozen=True)
@@ -617,7 +622,7 @@ class Database:
                 "UPDATE notification SET state = ?, sent_at = ?, last_error = ? WHERE id = ?"
                 " RETURNING (SELECT user_id FROM signup s WHERE s.id = signup_id)",
                 (
-                    outcome.value,
+                    outcome.state,
                     now if outcome is Outcome.SENT else None,
                     error or None,
                     notice_id,

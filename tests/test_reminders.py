@@ -316,3 +316,42 @@ def test_offsets_are_counted_on_the_real_clock_across_daylight_saving() -> None:
 def test_ninety_second_offsets_work() -> None:
     policy = ReminderPolicy((90,), None, "Europe/Copenhagen")
     assert policy.plan(START, None, START - 3600) == [(90, START - 90)]
+
+
+async def test_the_running_bot_sends_a_reminder_on_time_by_itself(tmp_path: Path) -> None:
+    """The real loop: JobQueue alarm at the due instant, real clock, no manual dispatch."""
+    import asyncio
+    import time
+
+    from bot.config import load_config
+    from bot.db import NewActivity
+    from bot.fake_telegram import FakeTelegram
+
+    extra = '[reminders]\nbefore = ["2s"]\nquiet_hours = ""\n[broadcast]\nrate_per_second = 100\n'
+    config = load_config(write_config(tmp_path, extra))
+    fake = FakeTelegram()
+    app = build_application(config, request=fake.request(), get_updates_request=fake.request())
+    fake.attach(app)
+    await app.initialize()
+    await app.post_init(app)  # type: ignore[misc]
+    await app.start()
+    try:
+        db = app.bot_data["services"].database
+        starts = int(time.time()) + 4
+        await db.add_activities([NewActivity(None, "Snart", starts)], int(time.time()))
+        jens = fake.user(1, "Jens")
+        await jens.send("/start")
+        await jens.tap("Landsdækkende")
+        await jens.tap("1. Snart")
+        await jens.tap("Tilmeld mig")
+        for _ in range(60):
+            if any(t.startswith("⏰ Husk") for t in jens.texts()):
+                break
+            await asyncio.sleep(0.1)
+        sent = time.time()
+        assert any(t.startswith("⏰ Husk") for t in jens.texts())
+        assert starts - 2 - 1 <= sent <= starts - 2 + 3  # on time, well within 10 s
+    finally:
+        await app.stop()
+        await app.shutdown()
+        await app.post_shutdown(app)  # type: ignore[misc]
