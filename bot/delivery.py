@@ -9,6 +9,7 @@ message may have arrived, so it is never sent again).
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
 import warnings
@@ -25,6 +26,7 @@ from bot.db import Outcome
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+WINDOW_S = 1.02
 # Errors raised before the request left this machine: resending cannot duplicate anything.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -42,7 +44,9 @@ class Delivery:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._bot = bot
+        self._rate = rate_per_second
         self._gap = 1.0 / rate_per_second
+        self._window: collections.deque[float] = collections.deque()
         self._per_chat = per_chat_s
         self._sleep = sleep
         self._monotonic = monotonic
@@ -93,6 +97,17 @@ class Delivery:
         self._next_slot = slot + self._gap
         if slot > now:
             await self._sleep(slot - now)
+        # Evenly spaced slots can still bunch when the event loop was busy; Telegram counts
+        # per second, so also never let more than `rate` sends fall within one second (plus a
+        # guard for requests that reach Telegram a little later than they leave here).
+        while True:
+            now = self._monotonic()
+            while self._window and self._window[0] <= now - WINDOW_S:
+                self._window.popleft()
+            if len(self._window) < self._rate:
+                break
+            await self._sleep(self._window[0] + WINDOW_S - now)
+        self._window.append(now)
 
 
 def _seconds(exc: RetryAfter) -> float:

@@ -12,6 +12,7 @@ People speak through `FakeUser`: `await alice.send("/start")`, `await alice.tap(
 from __future__ import annotations
 
 import asyncio
+import collections
 import html
 import itertools
 import json
@@ -129,8 +130,13 @@ def check_html(raw: str) -> str:
 class FakeTelegram:
     """The fake Bot API server; hand `request()` objects to build_application."""
 
-    def __init__(self, token: str = TOKEN) -> None:
+    def __init__(self, token: str = TOKEN, *, rate_limit: float | None = None) -> None:
         self.token = token
+        # Like Telegram: more than `rate_limit` messages in any second get 429 retry_after 1.
+        self.rate_limit = rate_limit
+        self._recent: collections.deque[float] = collections.deque()
+        self.too_many = 0
+        self.sent_times: list[float] = []  # perf_counter() of each message sent, for benchmarks
         self.calls: list[Call] = []
         self.messages: dict[int, list[FakeMessage]] = {}
         self.reply_keyboards: dict[int, dict[str, Any]] = {}
@@ -275,10 +281,23 @@ class FakeTelegram:
         return data
 
     def _api_sendMessage(self, p: dict[str, Any]) -> dict[str, Any]:
+        self._limit()
         chat_id = self._chat(p)
         raw, plain = self._text(p)
         markup = self._markup(p, chat_id)
+        self.sent_times.append(time.perf_counter())
         return self._store(FakeMessage(chat_id, next(self._ids), raw, plain, markup, True))
+
+    def _limit(self) -> None:
+        if self.rate_limit is None:
+            return
+        now = time.monotonic()
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= self.rate_limit:
+            self.too_many += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+        self._recent.append(now)
 
     def _find(self, p: dict[str, Any]) -> FakeMessage:
         chat_id = self._chat(p)
