@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -25,6 +26,35 @@ from bot.fake_telegram import TOKEN, FakeTelegram  # noqa: E402
 
 NOW = 1_795_000_000
 H = 3600
+
+
+def seed(
+    path: Path, first: int, users: int, n_due: int, soon: int, later: list[int], n_pending: int
+) -> None:
+    """Bulk rows for users first+1…users: sign-ups and their pending reminders."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO user(id, first_name, locale, created_at, last_seen_at)"
+            " VALUES (?, 'U', 'da', ?, ?)",
+            [(uid, NOW, NOW) for uid in range(first + 1, users + 1)],
+        )
+        signups = [(soon, uid, 1) for uid in range(first + 1, n_due + 1)]
+        signups += [(a, uid, 2 + i) for i, a in enumerate(later)
+                    for uid in range(1, users + 1)][: n_pending]
+        conn.executemany(
+            "INSERT INTO signup(activity_id, user_id, status, queue_seq, created_at, updated_at)"
+            " VALUES (?, ?, 'confirmed', ?, ?, ?)",
+            [(a, uid, seq, NOW, NOW) for a, uid, seq in signups],
+        )
+        conn.execute(
+            "INSERT INTO notification(signup_id, kind, offset_s, due_at, created_at)"
+            " SELECT s.id, 'reminder', 3600, a.starts_at - 3600, ? FROM signup s"
+            " JOIN activity a ON a.id = s.activity_id"
+            " WHERE NOT EXISTS (SELECT 1 FROM notification n WHERE n.signup_id = s.id)",
+            (NOW,),
+        )
+    conn.close()
 
 
 async def run(n_due: int, n_pending: int, limit: float, folder: Path) -> None:
@@ -56,14 +86,15 @@ async def run(n_due: int, n_pending: int, limit: float, folder: Path) -> None:
         )
         users = max(n_due, n_pending // len(later))
         t = time.perf_counter()
+        # A sample through the real sign-up path (reminders planned in the same transaction)...
+        sample = 200
+        for uid in range(1, sample + 1):
+            await db.touch_user(uid, "U", "da", NOW)
+            await db.join_activity(soon, uid, NOW, planner)
+        # ...and the rest seeded in bulk, the same rows the sign-ups write.
+        seed(config.database.path, sample, users, n_due, soon, later, n_pending)
         for uid in range(1, users + 1):
             fake.chats[uid] = {"id": uid, "type": "private", "first_name": "U"}
-            await db.touch_user(uid, "U", "da", NOW)
-            if uid <= n_due:
-                await db.join_activity(soon, uid, NOW, planner)
-            for activity_id in later:
-                if (uid - 1) * len(later) < n_pending:
-                    await db.join_activity(activity_id, uid, NOW, planner)
         print(f"setup_s {time.perf_counter() - t:.1f} s")
         print(f"reminders_due {n_due} reminders")
         print(f"reminders_pending_later {await db.count_notifications('pending') - n_due} rows")
