@@ -26,7 +26,6 @@ from bot.db import Outcome
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-WINDOW_S = 1.02
 # Errors raised before the request left this machine: resending cannot duplicate anything.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -46,7 +45,7 @@ class Delivery:
         self._bot = bot
         self._rate = rate_per_second
         self._gap = 1.0 / rate_per_second
-        self._window: collections.deque[float] = collections.deque()
+        self._window: collections.deque[list[float]] = collections.deque()
         self._per_chat = per_chat_s
         self._sleep = sleep
         self._monotonic = monotonic
@@ -59,7 +58,7 @@ class Delivery:
     ) -> tuple[Outcome, str]:
         """Send one message; return how it ended and, if not sent, why."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            await self._pace(chat_id)
+            stamp = await self._pace(chat_id)
             try:
                 await self._bot.send_message(chat_id, text, reply_markup=reply_markup)
                 return Outcome.SENT, ""
@@ -81,10 +80,15 @@ class Delivery:
                     return Outcome.UNKNOWN, f"connection lost: {type(exc.__cause__).__name__}"
                 # Refused before sending, or Telegram answered 5xx (it did not take it): retry.
                 await self._sleep(min(2.0**attempt, 30.0))
+            finally:
+                # Telegram counted the message somewhere between leaving and the answer; keeping
+                # the later time makes the per-second window err on the safe side.
+                stamp[0] = self._monotonic()
         return Outcome.FAILED, f"gave up after {MAX_ATTEMPTS} attempts"
 
-    async def _pace(self, chat_id: int) -> None:
-        """Wait for this chat's turn, then for a slot in the overall rate."""
+    async def _pace(self, chat_id: int) -> list[float]:
+        """Wait for this chat's turn, then for a slot in the overall rate; return the stamp
+        that stands for this send in the per-second window."""
         now = self._monotonic()
         chat_at = max(now, self._chat_next.get(chat_id, 0.0))
         self._chat_next[chat_id] = chat_at + self._per_chat
@@ -98,16 +102,17 @@ class Delivery:
         if slot > now:
             await self._sleep(slot - now)
         # Evenly spaced slots can still bunch when the event loop was busy; Telegram counts
-        # per second, so also never let more than `rate` sends fall within one second (plus a
-        # guard for requests that reach Telegram a little later than they leave here).
+        # per second, so also never let more than `rate` sends fall within one second.
         while True:
             now = self._monotonic()
-            while self._window and self._window[0] <= now - WINDOW_S:
+            while self._window and self._window[0][0] <= now - 1.0:
                 self._window.popleft()
             if len(self._window) < self._rate:
                 break
-            await self._sleep(self._window[0] + WINDOW_S - now)
-        self._window.append(now)
+            await self._sleep(self._window[0][0] + 1.0 - now)
+        stamp = [now]
+        self._window.append(stamp)
+        return stamp
 
 
 def _seconds(exc: RetryAfter) -> float:
