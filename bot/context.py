@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.access import NOBODY, Access, load_access
 from bot.clock import Clock
 from bot.config import Config
 from bot.db import Database, User
@@ -45,6 +46,7 @@ class BotContext(
         self.user: User | None = None
         self._tr: Translator | None = None
         self._answered = False
+        self._access: Access | None = None
 
     @property
     def services(self) -> Services:
@@ -74,6 +76,14 @@ class BotContext(
                 locale = self.config.bot.default_locale
             self._tr = translator(locale)
         return self._tr
+
+    async def access(self) -> Access:
+        """What the current user may do, read from the database once per update."""
+        if self._access is None:
+            if self.user is None:
+                return NOBODY
+            self._access = await load_access(self.db, self.config, self.user.id)
+        return self._access
 
     async def answer_query(self, update: Update) -> None:
         """Answer the update's button tap, once (Telegram refuses a second answer)."""

@@ -8,6 +8,7 @@ another coroutine's half-done write.
 from __future__ import annotations
 
 import enum
+import json
 import os
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -164,6 +165,55 @@ class Outcome(enum.StrEnum):
     def state(self) -> str:
         """The notification state this outcome leaves."""
         return "failed" if self is Outcome.BLOCKED else self.value
+
+
+class RoleName(enum.StrEnum):
+    STAFF = "staff"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Role:
+    role: RoleName
+    centre_id: int | None  # None: national
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A dialog in progress: what kind, which step, what is filled in so far."""
+
+    kind: str
+    step: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class BroadcastJob:
+    """A claimed delivery of an announcement to one person."""
+
+    broadcast_id: int
+    user_id: int
+    text: str
+    media_kind: str | None
+    media_id: str | None
+
+
+@dataclass(frozen=True)
+class BroadcastStatus:
+    id: int
+    state: str
+    author_id: int
+    author_locale: str
+    total: int
+    counts: dict[str, int]
+    report_chat: int | None
+    report_msg: int | None
+    reported_at: int
+
+    @property
+    def open(self) -> int:
+        return self.counts.get("pending", 0) + self.counts.get("sending", 0)
 
 
 @dataclass(frozen=True)
@@ -644,6 +694,359 @@ class Database:
         )
         return None if row is None or row["due"] is None else int(row["due"])
 
+    # -- roles and invitations --------------------------------------------------------------
+
+    async def grant_role(
+        self, user_id: int, role: RoleName, centre_id: int | None, now: int
+    ) -> bool:
+        """Give a role (for a centre, or national); False if they had it already."""
+        cur = await self._write(
+            lambda c: c.execute(
+                "INSERT INTO role(user_id, centre_id, role, granted_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (user_id, centre_id, role.value, now),
+            )
+        )
+        return cur.rowcount == 1
+
+    async def revoke_role(self, user_id: int, role: RoleName, centre_id: int | None) -> bool:
+        """Take a role away; False if they did not have it."""
+        cur = await self._write(
+            lambda c: c.execute(
+                "DELETE FROM role WHERE user_id = ? AND role = ? AND centre_id IS ?",
+                (user_id, role.value, centre_id),
+            )
+        )
+        return cur.rowcount == 1
+
+    async def list_roles(self, user_id: int) -> list[Role]:
+        """Every role the user holds."""
+        rows = await self._all(
+            "SELECT role, centre_id FROM role WHERE user_id = ? ORDER BY centre_id", (user_id,)
+        )
+        return [Role(RoleName(r["role"]), r["centre_id"]) for r in rows]
+
+    async def create_invitation(
+        self, token: str, centre_id: int, created_by: int, expires_at: int
+    ) -> None:
+        """Store a one-time staff invitation."""
+        await self._write(
+            lambda c: c.execute(
+                "INSERT INTO invitation(token, centre_id, created_by, expires_at)"
+                " VALUES (?, ?, ?, ?)",
+                (token, centre_id, created_by, expires_at),
+            )
+        )
+
+    async def use_invitation(self, token: str, user_id: int, now: int) -> Centre | None:
+        """Make the user staff of the invitation's centre, once; None if used or expired."""
+
+        def work(c: sqlite3.Connection) -> Centre | None:
+            row = c.execute(
+                "UPDATE invitation SET used_by = ?, used_at = ? WHERE token = ?"
+                " AND used_by IS NULL AND expires_at > ? RETURNING centre_id",
+                (user_id, now, token, now),
+            ).fetchone()
+            if row is None:
+                return None
+            c.execute(
+                "INSERT INTO role(user_id, centre_id, role, granted_at) VALUES (?, ?, 'staff', ?)"
+                " ON CONFLICT DO NOTHING",
+                (user_id, row["centre_id"], now),
+            )
+            centre = c.execute("SELECT * FROM centre WHERE id = ?", (row["centre_id"],))
+            return _centre(centre.fetchone())
+
+        return await self._write(work)
+
+    # -- drafts ---------------------------------------------------------------------------
+
+    async def get_draft(self, user_id: int) -> Draft | None:
+        """The user's dialog in progress, or None."""
+        row = await self._one("SELECT kind, step, data FROM draft WHERE user_id = ?", (user_id,))
+        return None if row is None else Draft(row["kind"], row["step"], json.loads(row["data"]))
+
+    async def save_draft(self, user_id: int, draft: Draft, now: int) -> None:
+        """Store the user's dialog in progress (replacing any other)."""
+        await self._write(
+            lambda c: c.execute(
+                "INSERT INTO draft(user_id, kind, step, data, updated_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(user_id) DO UPDATE SET kind = excluded.kind, step = excluded.step,"
+                " data = excluded.data, updated_at = excluded.updated_at",
+                (user_id, draft.kind, draft.step, json.dumps(draft.data), now),
+            )
+        )
+
+    async def delete_draft(self, user_id: int) -> None:
+        """Forget the user's dialog in progress."""
+        await self._write(lambda c: c.execute("DELETE FROM draft WHERE user_id = ?", (user_id,)))
+
+    # -- staff work on activities ---------------------------------------------------------
+
+    async def recent_places(self, centre_id: int | None, limit: int = 6) -> list[str]:
+        """The places a centre used most recently, newest first."""
+        rows = await self._all(
+            "SELECT place FROM activity WHERE centre_id IS ? AND place != ''"
+            " GROUP BY place ORDER BY max(id) DESC LIMIT ?",
+            (centre_id, limit),
+        )
+        return [str(r["place"]) for r in rows]
+
+    async def set_capacity(
+        self, activity_id: int, capacity: int | None, now: int, planner: Planner
+    ) -> bool:
+        """Change the number of places; more places move people up from the waiting list."""
+
+        def work(c: sqlite3.Connection) -> bool:
+            cur = c.execute(
+                "UPDATE activity SET capacity = ?, updated_at = ?"
+                " WHERE id = ? AND status = 'scheduled' AND starts_at > ?",
+                (capacity, now, activity_id, now),
+            )
+            if cur.rowcount != 1:
+                return False
+            _promote(c, activity_id, now, planner)
+            return True
+
+        return await self._write(work)
+
+    async def join_guest(
+        self, activity_id: int, name: str, staff_id: int, now: int
+    ) -> JoinResult:
+        """Sign up a person without a phone, by first name, against the same capacity."""
+
+        def work(c: sqlite3.Connection) -> JoinResult:
+            state = _one_in(
+                c,
+                "SELECT a.capacity, a.status, a.starts_at,"
+                " (SELECT count(*) FROM signup x WHERE x.activity_id = a.id"
+                "   AND x.status = 'confirmed') AS confirmed,"
+                " (SELECT count(*) FROM signup x WHERE x.activity_id = a.id"
+                "   AND x.status = 'waitlisted') AS waitlisted,"
+                " (SELECT IFNULL(max(queue_seq), 0) + 1 FROM signup x"
+                "   WHERE x.activity_id = a.id) AS seq FROM activity a WHERE a.id = :a",
+                {"a": activity_id},
+            )
+            if state is None or state["status"] != "scheduled" or state["starts_at"] <= now:
+                return JoinResult(JoinOutcome.UNAVAILABLE)
+            full = state["capacity"] is not None and state["confirmed"] >= state["capacity"]
+            c.execute(
+                "INSERT INTO signup(activity_id, user_id, guest_name, status, queue_seq,"
+                " created_at, updated_at) VALUES (?, NULL, ?, ?, ?, ?, ?)",
+                (activity_id, name, "waitlisted" if full else "confirmed", state["seq"], now,
+                 now),
+            )
+            if full:
+                return JoinResult(JoinOutcome.WAITLISTED, int(state["waitlisted"]) + 1)
+            return JoinResult(JoinOutcome.CONFIRMED)
+
+        return await self._write(work)
+
+    async def list_guests(self, activity_id: int) -> list[str]:
+        """First names of the counter sign-ups of an activity."""
+        rows = await self._all(
+            "SELECT guest_name FROM signup WHERE activity_id = ? AND user_id IS NULL"
+            " AND status IN ('confirmed', 'waitlisted') ORDER BY queue_seq",
+            (activity_id,),
+        )
+        return [str(r["guest_name"]) for r in rows]
+
+    # -- announcements --------------------------------------------------------------------
+
+    async def list_memberships(self, user_id: int) -> list[tuple[Centre, bool]]:
+        """The user's centres, each with whether they want its announcements."""
+        rows = await self._all(
+            "SELECT c.*, m.announcements FROM centre c JOIN membership m ON m.centre_id = c.id"
+            " WHERE m.user_id = ? ORDER BY c.name COLLATE NOCASE",
+            (user_id,),
+        )
+        return [(_centre(r), bool(r["announcements"])) for r in rows]
+
+    async def set_announcements(self, user_id: int, centre_id: int, on: bool) -> bool:
+        """Turn a centre's announcements on or off for the user."""
+        cur = await self._write(
+            lambda c: c.execute(
+                "UPDATE membership SET announcements = ? WHERE user_id = ? AND centre_id = ?",
+                (int(on), user_id, centre_id),
+            )
+        )
+        return cur.rowcount == 1
+
+    async def count_audience(
+        self, audience: str, centre_id: int | None, activity_id: int | None
+    ) -> int:
+        """How many people an announcement would reach."""
+        return await self._read(
+            lambda c: len(_audience(c, audience, centre_id, activity_id))
+        )
+
+    async def create_broadcast(
+        self,
+        author_id: int,
+        audience: str,
+        centre_id: int | None,
+        activity_id: int | None,
+        text: str,
+        media: tuple[str, str] | None,
+        now: int,
+    ) -> tuple[int, int]:
+        """Store an announcement and one delivery row per recipient: (id, recipients)."""
+
+        def work(c: sqlite3.Connection) -> tuple[int, int]:
+            broadcast_id = c.execute(
+                "INSERT INTO broadcast(centre_id, activity_id, author_id, audience, text,"
+                " media_kind, media_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (centre_id, activity_id, author_id, audience, text,
+                 media[0] if media else None, media[1] if media else None, now),
+            ).lastrowid
+            users = _audience(c, audience, centre_id, activity_id)
+            c.executemany(
+                "INSERT INTO delivery(broadcast_id, user_id, updated_at) VALUES (?, ?, ?)",
+                [(broadcast_id, u, now) for u in users],
+            )
+            return int(broadcast_id or 0), len(users)
+
+        return await self._write(work)
+
+    async def set_broadcast_report(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
+        """Remember the staff member's progress message."""
+        await self._write(
+            lambda c: c.execute(
+                "UPDATE broadcast SET report_chat = ?, report_msg = ? WHERE id = ?",
+                (chat_id, message_id, broadcast_id),
+            )
+        )
+
+    async def claim_delivery(self, now: int) -> BroadcastJob | None:
+        """Claim the next pending delivery of a running announcement (state 'sending')."""
+
+        def work(c: sqlite3.Connection) -> BroadcastJob | None:
+            row = c.execute(
+                "UPDATE delivery SET state = 'sending', attempts = attempts + 1, updated_at = ?"
+                " WHERE (broadcast_id, user_id) = (SELECT d.broadcast_id, d.user_id"
+                "   FROM delivery d JOIN broadcast b ON b.id = d.broadcast_id"
+                "   WHERE d.state = 'pending' AND b.state = 'sending'"
+                "   ORDER BY d.broadcast_id, d.user_id LIMIT 1)"
+                " RETURNING broadcast_id, user_id",
+                (now,),
+            ).fetchone()
+            if row is None:
+                return None
+            b = c.execute(
+                "SELECT text, media_kind, media_id FROM broadcast WHERE id = ?",
+                (row["broadcast_id"],),
+            ).fetchone()
+            return BroadcastJob(
+                row["broadcast_id"], row["user_id"], b["text"], b["media_kind"], b["media_id"]
+            )
+
+        return await self._write(work)
+
+    async def finish_delivery(
+        self, broadcast_id: int, user_id: int, outcome: Outcome, now: int, error: str = ""
+    ) -> None:
+        """Record how one delivery ended; a blocked user gets nothing more."""
+
+        def work(c: sqlite3.Connection) -> None:
+            c.execute(
+                "UPDATE delivery SET state = ?, last_error = ?, updated_at = ?"
+                " WHERE broadcast_id = ? AND user_id = ?",
+                (outcome.value, error or None, now, broadcast_id, user_id),
+            )
+            if outcome is Outcome.BLOCKED:
+                c.execute("UPDATE user SET active = 0 WHERE id = ?", (user_id,))
+
+        await self._write(work)
+        if outcome is Outcome.BLOCKED:
+            self._users.pop(user_id, None)
+
+    async def broadcast_status(self, broadcast_id: int) -> BroadcastStatus | None:
+        """An announcement's progress: counts per delivery state."""
+
+        def work(c: sqlite3.Connection) -> BroadcastStatus | None:
+            b = c.execute(
+                "SELECT b.*, IFNULL(u.locale, '') AS locale FROM broadcast b"
+                " LEFT JOIN user u ON u.id = b.author_id WHERE b.id = ?",
+                (broadcast_id,),
+            ).fetchone()
+            if b is None:
+                return None
+            counts = {
+                r["state"]: int(r["n"])
+                for r in c.execute(
+                    "SELECT state, count(*) AS n FROM delivery WHERE broadcast_id = ?"
+                    " GROUP BY state",
+                    (broadcast_id,),
+                )
+            }
+            return BroadcastStatus(
+                b["id"], b["state"], b["author_id"], b["locale"], sum(counts.values()), counts,
+                b["report_chat"], b["report_msg"], b["reported_at"],
+            )
+
+        return await self._read(work)
+
+    async def mark_reported(self, broadcast_id: int, now: int) -> None:
+        """Remember when the progress message was last updated."""
+        await self._write(
+            lambda c: c.execute(
+                "UPDATE broadcast SET reported_at = ? WHERE id = ?", (now, broadcast_id)
+            )
+        )
+
+    async def finish_broadcast(self, broadcast_id: int, now: int) -> bool:
+        """Mark a running announcement done once nothing is left; True the one time it happens."""
+        cur = await self._write(
+            lambda c: c.execute(
+                "UPDATE broadcast SET state = 'done', finished_at = ? WHERE id = ?"
+                " AND state = 'sending' AND NOT EXISTS (SELECT 1 FROM delivery"
+                "   WHERE broadcast_id = ? AND state IN ('pending', 'sending'))",
+                (now, broadcast_id, broadcast_id),
+            )
+        )
+        return cur.rowcount == 1
+
+    async def stop_broadcast(self, broadcast_id: int, now: int) -> bool:
+        """Stop a running announcement: who has not got it yet will not."""
+
+        def work(c: sqlite3.Connection) -> bool:
+            cur = c.execute(
+                "UPDATE broadcast SET state = 'stopped', finished_at = ? WHERE id = ?"
+                " AND state = 'sending'",
+                (now, broadcast_id),
+            )
+            if cur.rowcount != 1:
+                return False
+            c.execute(
+                "UPDATE delivery SET state = 'skipped', updated_at = ?"
+                " WHERE broadcast_id = ? AND state = 'pending'",
+                (now, broadcast_id),
+            )
+            return True
+
+        return await self._write(work)
+
+    async def running_broadcasts(self) -> list[int]:
+        """Announcements still being sent."""
+        rows = await self._all("SELECT id FROM broadcast WHERE state = 'sending' ORDER BY id")
+        return [int(r["id"]) for r in rows]
+
+    async def get_broadcast_owner(self, broadcast_id: int) -> tuple[int, int | None] | None:
+        """(author, centre) of an announcement, or None."""
+        row = await self._one(
+            "SELECT author_id, centre_id FROM broadcast WHERE id = ?", (broadcast_id,)
+        )
+        return None if row is None else (int(row["author_id"]), row["centre_id"])
+
+    async def reset_interrupted_deliveries(self) -> int:
+        """After a crash: deliveries claimed but unfinished may have arrived: unknown."""
+        cur = await self._write(
+            lambda c: c.execute(
+                "UPDATE delivery SET state = 'unknown' WHERE state = 'sending'"
+            )
+        )
+        return int(cur.rowcount)
+
     async def count_notifications(self, state: str | None = None, kind: str | None = None) -> int:
         """How many notifications there are (in a state, of a kind)."""
         row = await self._one(
@@ -747,6 +1150,29 @@ def _view(c: sqlite3.Connection, activity_id: int, user_id: int) -> ActivityView
         my_status=status,
         my_position=int(row["position"]) if status is SignupStatus.WAITLISTED else 0,
     )
+
+
+def _audience(
+    c: sqlite3.Connection, audience: str, centre_id: int | None, activity_id: int | None
+) -> list[int]:
+    """The people an announcement goes to: reachable, and (for a centre) wanting it."""
+    if audience == "activity":
+        sql = (
+            "SELECT DISTINCT s.user_id FROM signup s JOIN user u ON u.id = s.user_id"
+            " WHERE s.activity_id = ? AND s.status IN ('confirmed', 'waitlisted')"
+            " AND u.active = 1 ORDER BY s.user_id"
+        )
+        params: tuple[Any, ...] = (activity_id,)
+    elif audience == "centre":
+        sql = (
+            "SELECT m.user_id FROM membership m JOIN user u ON u.id = m.user_id"
+            " WHERE m.centre_id = ? AND m.announcements = 1 AND u.active = 1 ORDER BY m.user_id"
+        )
+        params = (centre_id,)
+    else:
+        sql = "SELECT id FROM user WHERE active = 1 ORDER BY id"
+        params = ()
+    return [int(r[0]) for r in c.execute(sql, params)]
 
 
 def _add_notice(c: sqlite3.Connection, signup_id: int, kind: NoticeKind, now: int) -> None:

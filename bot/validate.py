@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 TITLE_MAX = 100
@@ -57,21 +57,71 @@ def capacity(value: str | int | None) -> int | None:
     return number
 
 
+class NonexistentTime(ValueError):
+    """A wall-clock time the clocks skip (spring forward)."""
+
+
+class AmbiguousTime(ValueError):
+    """A wall-clock time that happens twice (fall back)."""
+
+
 def local_time(value: str, timezone: str) -> int:
     """'YYYY-MM-DD HH:MM' on the centre's wall clock → epoch seconds; refuses DST gaps and folds."""
-    text = value.strip()
     try:
-        naive = datetime.strptime(text, "%Y-%m-%d %H:%M")
+        naive = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
     except ValueError:
         raise ValueError(f"date {value!r} is not in the form YYYY-MM-DD HH:MM") from None
+    return local_instant(naive, timezone)
+
+
+def local_instant(naive: datetime, timezone: str) -> int:
+    """A wall-clock time → epoch seconds; raises for a time that does not exist or is doubled."""
+    text = naive.strftime("%Y-%m-%d %H:%M")
     tz = ZoneInfo(timezone)
     early, late = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
     if early.utcoffset() != late.utcoffset():
         # Round-tripping through UTC lands elsewhere only for a time the clocks skip.
         roundtrip = datetime.fromtimestamp(early.timestamp(), tz).replace(tzinfo=None)
         if roundtrip != naive:
-            raise ValueError(
+            raise NonexistentTime(
                 f"{text} does not exist in {timezone} (clocks skip it for summer time)"
             )
-        raise ValueError(f"{text} happens twice in {timezone} (clocks go back); pick another time")
+        raise AmbiguousTime(
+            f"{text} happens twice in {timezone} (clocks go back); pick another time"
+        )
     return int(early.timestamp())
+
+
+_DAY = re.compile(r"^\s*(\d{1,2})\s*[./-]\s*(\d{1,2})(?:\s*[./-]\s*(\d{2}|\d{4}))?\s*\.?\s*$")
+_TIME = re.compile(r"^\s*(?:kl\.?\s*)?(\d{1,2})(?:\s*[.:]\s*(\d{2}))?\s*$", re.IGNORECASE)
+
+
+def day(value: str, today: date) -> date:
+    """A typed date, Danish style: '5/12', '5.12', '5.12.2026' or '5/12-26'. Without a year,
+    the next such date from today on."""
+    match = _DAY.match(value)
+    if not match:
+        raise ValueError(value)
+    d, m, y = int(match.group(1)), int(match.group(2)), match.group(3)
+    if y is None:
+        candidate = _date(today.year, m, d)
+        return candidate if candidate >= today else _date(today.year + 1, m, d)
+    return _date(int(y) + (2000 if len(y) == 2 else 0), m, d)
+
+
+def _date(year: int, month: int, day_: int) -> date:
+    try:
+        return date(year, month, day_)
+    except ValueError:
+        raise ValueError(f"{day_}/{month}/{year}") from None
+
+
+def clock_time(value: str) -> tuple[int, int]:
+    """A typed time of day: '14', '14.30', '14:30', 'kl. 9' → (hour, minute)."""
+    match = _TIME.match(value)
+    if not match:
+        raise ValueError(value)
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(value)
+    return hour, minute
