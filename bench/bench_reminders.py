@@ -40,8 +40,9 @@ def seed(
             [(uid, NOW, NOW) for uid in range(first + 1, users + 1)],
         )
         signups = [(soon, uid, 1) for uid in range(first + 1, n_due + 1)]
-        signups += [(a, uid, 2 + i) for i, a in enumerate(later)
-                    for uid in range(1, users + 1)][: n_pending]
+        signups += [(a, uid, 2 + i) for i, a in enumerate(later) for uid in range(1, users + 1)][
+            :n_pending
+        ]
         conn.executemany(
             "INSERT INTO signup(activity_id, user_id, status, queue_seq, created_at, updated_at)"
             " VALUES (?, ?, 'confirmed', ?, ?, ?)",

@@ -25,24 +25,29 @@ from telegram.request import BaseRequest
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import BotContext, Services, load_user
-from bot.db import Database, Notice
+from bot.db import BroadcastJob, BroadcastStatus, Database, Notice
 from bot.delivery import Delivery
 from bot.i18n import N_, load_all, translator
-from bot.reminders import Dispatcher, ReminderPolicy, Render
-from dialogs import browse, menu, mine, notices, onboarding, settings, signup
+from bot.reminders import Dispatcher, ReminderPolicy, Renderers
+from dialogs import (
+    broadcast,
+    browse,
+    menu,
+    mine,
+    notices,
+    onboarding,
+    roles,
+    settings,
+    signup,
+    staff,
+)
+from dialogs.roles import USER_COMMANDS
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 TICK_S = 30  # the dispatcher's safety tick: due rows go out even if an alarm was missed
 
-# The user command menu: (Danish command, English command, description).
-USER_COMMANDS = (
-    ("aktiviteter", "activities", N_("See what's on")),
-    ("mine", "my", N_("My sign-ups")),
-    ("sprog", "language", N_("Language and centres")),
-    ("hjaelp", "help", N_("Help")),
-)
 DESCRIPTION = N_(
     "Hi! I show you what's on at your centre (værested) and across the country."
     " Sign up with one tap, and I will remind you. Press Start to begin."
@@ -128,7 +133,8 @@ def build_application(
     # Group -1: load the user (and their language) before any dialog.
     app.add_handler(TypeHandler(Update, load_user), group=-1)
     # Group 0: the dialogs; the menu's catch-alls (stray text, old buttons) come last.
-    for module in (onboarding, browse, signup, mine, settings, notices, menu):
+    dialogs = (onboarding, browse, signup, mine, settings, notices, staff, broadcast, roles)
+    for module in (*dialogs, menu):
         app.add_handlers(module.HANDLERS)
     app.add_error_handler(on_error)
     return app
@@ -142,10 +148,9 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await db.set_setting("bot_username", app.bot.username)
     await _describe_bot(app, config)
     unknown = await db.reset_interrupted_notifications()
+    unknown += await db.reset_interrupted_deliveries()
     if unknown:
-        logger.warning(
-            "%d notifications were being sent at the last stop: marked unknown", unknown
-        )
+        logger.warning("%d messages were being sent at the last stop: marked unknown", unknown)
     delivery = Delivery(app.bot, config.broadcast.rate_per_second, sleep=sleep)
     workers = max(4, math.ceil(config.broadcast.rate_per_second / 5))
     services.dispatcher = Dispatcher(
@@ -160,14 +165,21 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         )
 
 
-def _renderer(config: Config, services: Services) -> Render:
-    def render(notice: Notice) -> tuple[str, InlineKeyboardMarkup | None]:
+def _renderer(config: Config, services: Services) -> Renderers:
+    def notice(item: Notice) -> tuple[str, InlineKeyboardMarkup | None]:
         screen = notices.render(
-            notice, config.bot.default_locale, config.bot.timezone, services.clock.now()
+            item, config.bot.default_locale, config.bot.timezone, services.clock.now()
         )
         return screen.text, screen.keyboard
 
-    return render
+    def progress(status: BroadcastStatus) -> tuple[str, InlineKeyboardMarkup | None]:
+        screen = broadcast.render_progress(status)
+        return screen.text, screen.keyboard
+
+    def delivery(job: BroadcastJob) -> str:
+        return broadcast.render_delivery(job, config.bot.default_locale)
+
+    return Renderers(notice, delivery, progress)
 
 
 def _arm(app: Application, services: Services, due: int | None) -> None:  # type: ignore[type-arg]

@@ -22,6 +22,8 @@ class Route(enum.StrEnum):
     MINE = "my"
     SETTINGS = "set"
     REMINDER = "rem"
+    STAFF = "stf"
+    BROADCAST = "bc"
 
 
 class Action(enum.StrEnum):
@@ -37,6 +39,23 @@ class Action(enum.StrEnum):
     COMING = "yes"  # a reminder's "I'm coming": activity id
     NOT_COMING = "no"  # a reminder's "I can't come": activity id
     REMINDERS = "rem"  # settings: reminders on (1) or off (0)
+    ANNOUNCE = "ann"  # settings: a centre's announcements on/off: centre id, 0/1
+    # Staff dialogs (the state itself is in the draft table):
+    CENTRE = "ctr"  # choose the centre: centre id (0: national)
+    DAY = "day"  # a day: yyyymmdd
+    OTHER_DAY = "oday"  # type a date instead
+    TIME = "time"  # hhmm
+    PLACE = "place"  # index into the draft's list of recent places
+    CAPACITY = "cap"  # places (0: no limit)
+    CREATE = "create"
+    BACK = "back"
+    ABORT = "abort"
+    EDIT = "edit"  # activity id, field: t(ime) p(lace) c(apacity) g(uest) x (cancel)
+    CANCEL_OK = "cancelok"  # activity id
+    AUDIENCE = "aud"  # broadcast: c(entre) id | a(ctivity) id | all
+    SEND = "send"
+    STOP = "stop"  # broadcast id
+    INVITE = "inv"  # a staff invitation for a centre: centre id
 
 
 _ALLOWED = {
@@ -50,8 +69,32 @@ _ALLOWED = {
         Action.LEAVE,
         Action.LEAVE_OK,
         Action.REMINDERS,
+        Action.ANNOUNCE,
     },
     Route.REMINDER: {Action.COMING, Action.NOT_COMING},
+    Route.STAFF: {
+        Action.CENTRE,
+        Action.DAY,
+        Action.OTHER_DAY,
+        Action.TIME,
+        Action.PLACE,
+        Action.CAPACITY,
+        Action.CREATE,
+        Action.BACK,
+        Action.ABORT,
+        Action.EDIT,
+        Action.CANCEL_OK,
+        Action.INVITE,
+        Action.PAGE,
+    },
+    Route.BROADCAST: {
+        Action.AUDIENCE,
+        Action.PAGE,
+        Action.SEND,
+        Action.BACK,
+        Action.ABORT,
+        Action.STOP,
+    },
 }
 
 
@@ -104,3 +147,8 @@ def decode(data: object) -> Callback | None:
 def pattern(route: Route, action: Action) -> str:
     """The handler pattern for one route and action."""
     return rf"^{VERSION}:{route}:{action}(:|$)"
+
+
+def pattern_any(route: Route, *actions: Action) -> str:
+    """The handler pattern for several actions of one route."""
+    return rf"^{VERSION}:{route}:({'|'.join(actions)})(:|$)"

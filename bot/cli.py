@@ -19,7 +19,7 @@ from typing import NoReturn
 
 from bot import validate
 from bot.config import Config, ConfigError, load_config
-from bot.db import Database, DatabaseError, DuplicateError, NewActivity
+from bot.db import Database, DatabaseError, DuplicateError, NewActivity, RoleName
 
 CSV_COLUMNS = ("centre", "title", "starts", "ends", "place", "capacity", "description")
 NATIONAL = "national"
@@ -93,6 +93,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv", type=Path)
     p = command(activity, "list", "list upcoming activities", cmd_activity_list)
     p.add_argument("--centre", metavar="SLUG")
+
+    role = command(sub, "role", "grant or revoke staff, coordinator and admin roles")
+    actions = role.add_subparsers(metavar="ACTION")
+    for name, handler in (("grant", cmd_role_grant), ("revoke", cmd_role_revoke)):
+        p = command(actions, name, f"{name} a role", handler)
+        p.add_argument("--user", type=int, required=True, help="Telegram user id")
+        p.add_argument("--role", choices=[r.value for r in RoleName], required=True)
+        p.add_argument("--centre", metavar="SLUG", help="leave out for a national role")
     return parser
 
 
@@ -277,6 +285,41 @@ async def _activity_from_row(row: dict[str, str], config: Config, db: Database) 
             row.get("description", ""), "description", validate.DESCRIPTION_MAX
         ),
     )
+
+
+async def _role_target(db: Database, args: argparse.Namespace) -> tuple[RoleName, int | None]:
+    role = RoleName(args.role)
+    if args.centre is None:
+        return role, None
+    centre = await db.get_centre_by_slug(args.centre)
+    if centre is None:
+        raise UsageError(f"unknown centre {args.centre!r}")
+    return role, centre.id
+
+
+def cmd_role_grant(args: argparse.Namespace) -> None:
+    async def work(config: Config, db: Database) -> None:
+        role, centre_id = await _role_target(db, args)
+        if role is RoleName.STAFF and centre_id is None:
+            raise UsageError("staff belong to a centre: add --centre SLUG")
+        where = args.centre or "national"
+        if await db.grant_role(args.user, role, centre_id, _now()):
+            print(f"User {args.user} is now {role.value} ({where})")
+        else:
+            print(f"User {args.user} was {role.value} ({where}) already")
+
+    _with_db(args, work)
+
+
+def cmd_role_revoke(args: argparse.Namespace) -> None:
+    async def work(config: Config, db: Database) -> None:
+        role, centre_id = await _role_target(db, args)
+        where = args.centre or "national"
+        if not await db.revoke_role(args.user, role, centre_id):
+            raise UsageError(f"user {args.user} is not {role.value} ({where})")
+        print(f"User {args.user} is no longer {role.value} ({where})")
+
+    _with_db(args, work)
 
 
 def cmd_activity_list(args: argparse.Namespace) -> None:

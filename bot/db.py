@@ -197,6 +197,7 @@ class BroadcastJob:
     text: str
     media_kind: str | None
     media_id: str | None
+    sender: str | None  # the centre's name; None for a national announcement
 
 
 @dataclass(frozen=True)
@@ -810,9 +811,7 @@ class Database:
 
         return await self._write(work)
 
-    async def join_guest(
-        self, activity_id: int, name: str, staff_id: int, now: int
-    ) -> JoinResult:
+    async def join_guest(self, activity_id: int, name: str, staff_id: int, now: int) -> JoinResult:
         """Sign up a person without a phone, by first name, against the same capacity."""
 
         def work(c: sqlite3.Connection) -> JoinResult:
@@ -833,8 +832,7 @@ class Database:
             c.execute(
                 "INSERT INTO signup(activity_id, user_id, guest_name, status, queue_seq,"
                 " created_at, updated_at) VALUES (?, NULL, ?, ?, ?, ?, ?)",
-                (activity_id, name, "waitlisted" if full else "confirmed", state["seq"], now,
-                 now),
+                (activity_id, name, "waitlisted" if full else "confirmed", state["seq"], now, now),
             )
             if full:
                 return JoinResult(JoinOutcome.WAITLISTED, int(state["waitlisted"]) + 1)
@@ -876,9 +874,7 @@ class Database:
         self, audience: str, centre_id: int | None, activity_id: int | None
     ) -> int:
         """How many people an announcement would reach."""
-        return await self._read(
-            lambda c: len(_audience(c, audience, centre_id, activity_id))
-        )
+        return await self._read(lambda c: len(_audience(c, audience, centre_id, activity_id)))
 
     async def create_broadcast(
         self,
@@ -896,8 +892,16 @@ class Database:
             broadcast_id = c.execute(
                 "INSERT INTO broadcast(centre_id, activity_id, author_id, audience, text,"
                 " media_kind, media_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (centre_id, activity_id, author_id, audience, text,
-                 media[0] if media else None, media[1] if media else None, now),
+                (
+                    centre_id,
+                    activity_id,
+                    author_id,
+                    audience,
+                    text,
+                    media[0] if media else None,
+                    media[1] if media else None,
+                    now,
+                ),
             ).lastrowid
             users = _audience(c, audience, centre_id, activity_id)
             c.executemany(
@@ -933,11 +937,17 @@ class Database:
             if row is None:
                 return None
             b = c.execute(
-                "SELECT text, media_kind, media_id FROM broadcast WHERE id = ?",
+                "SELECT b.text, b.media_kind, b.media_id, c.name FROM broadcast b"
+                " LEFT JOIN centre c ON c.id = b.centre_id WHERE b.id = ?",
                 (row["broadcast_id"],),
             ).fetchone()
             return BroadcastJob(
-                row["broadcast_id"], row["user_id"], b["text"], b["media_kind"], b["media_id"]
+                row["broadcast_id"],
+                row["user_id"],
+                b["text"],
+                b["media_kind"],
+                b["media_id"],
+                b["name"],
             )
 
         return await self._write(work)
@@ -980,19 +990,28 @@ class Database:
                 )
             }
             return BroadcastStatus(
-                b["id"], b["state"], b["author_id"], b["locale"], sum(counts.values()), counts,
-                b["report_chat"], b["report_msg"], b["reported_at"],
+                b["id"],
+                b["state"],
+                b["author_id"],
+                b["locale"],
+                sum(counts.values()),
+                counts,
+                b["report_chat"],
+                b["report_msg"],
+                b["reported_at"],
             )
 
         return await self._read(work)
 
-    async def mark_reported(self, broadcast_id: int, now: int) -> None:
-        """Remember when the progress message was last updated."""
-        await self._write(
+    async def claim_report(self, broadcast_id: int, now: int, every: int) -> bool:
+        """True (once) if the progress message is due for an update: at most every `every` s."""
+        cur = await self._write(
             lambda c: c.execute(
-                "UPDATE broadcast SET reported_at = ? WHERE id = ?", (now, broadcast_id)
+                "UPDATE broadcast SET reported_at = ? WHERE id = ? AND reported_at <= ?",
+                (now, broadcast_id, now - every),
             )
         )
+        return cur.rowcount == 1
 
     async def finish_broadcast(self, broadcast_id: int, now: int) -> bool:
         """Mark a running announcement done once nothing is left; True the one time it happens."""
@@ -1041,9 +1060,7 @@ class Database:
     async def reset_interrupted_deliveries(self) -> int:
         """After a crash: deliveries claimed but unfinished may have arrived: unknown."""
         cur = await self._write(
-            lambda c: c.execute(
-                "UPDATE delivery SET state = 'unknown' WHERE state = 'sending'"
-            )
+            lambda c: c.execute("UPDATE delivery SET state = 'unknown' WHERE state = 'sending'")
         )
         return int(cur.rowcount)
 

@@ -18,7 +18,14 @@ from datetime import timedelta
 
 import httpx
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.db import Outcome
@@ -54,13 +61,23 @@ class Delivery:
         self._chat_next: dict[int, float] = {}
 
     async def send(
-        self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+        self,
+        chat_id: int,
+        text: str,
+        reply_markup: InlineKeyboardMarkup | None = None,
+        media: tuple[str, str] | None = None,
     ) -> tuple[Outcome, str]:
-        """Send one message; return how it ended and, if not sent, why."""
+        """Send one message (or a photo or voice message, `media` = (kind, file_id), with `text`
+        as its caption); return how it ended and, if not sent, why."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             stamp = await self._pace(chat_id)
             try:
-                await self._bot.send_message(chat_id, text, reply_markup=reply_markup)
+                if media is None:
+                    await self._bot.send_message(chat_id, text, reply_markup=reply_markup)
+                elif media[0] == "photo":
+                    await self._bot.send_photo(chat_id, media[1], caption=text)
+                else:
+                    await self._bot.send_voice(chat_id, media[1], caption=text)
                 return Outcome.SENT, ""
             except RetryAfter as exc:
                 # One 429 means the whole bot is over the limit: everyone waits.
@@ -85,6 +102,19 @@ class Delivery:
                 # the later time makes the per-second window err on the safe side.
                 stamp[0] = self._monotonic()
         return Outcome.FAILED, f"gave up after {MAX_ATTEMPTS} attempts"
+
+    async def edit(
+        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        """Update a message in place (a progress report); a failure is logged, not raised."""
+        await self._pace(chat_id)
+        try:
+            await self._bot.edit_message_text(text, chat_id, message_id, reply_markup=markup)
+        except TelegramError as exc:
+            if "not modified" not in str(exc):
+                logger.warning(
+                    "could not update message %s in chat %s: %s", message_id, chat_id, exc
+                )
 
     async def _pace(self, chat_id: int) -> list[float]:
         """Wait for this chat's turn, then for a slot in the overall rate; return the stamp

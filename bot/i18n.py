@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -32,6 +32,10 @@ def N_(message: str) -> str:
 DATE_PATTERN = N_("EEEE d MMMM 'at' HH:mm")
 # TRANSLATORS: the same Babel pattern with the year (y), for dates in another year than now.
 DATE_YEAR_PATTERN = N_("EEEE d MMMM y 'at' HH:mm")
+# TRANSLATORS: a Babel pattern for a day without the time, as on a button ("lørdag 5. december").
+DAY_PATTERN = N_("EEEE d MMMM")
+# TRANSLATORS: a Babel pattern for a time of day alone ("14.30" in Danish).
+TIME_PATTERN = N_("HH:mm")
 
 
 class CatalogueMissing(Exception):
@@ -79,6 +83,14 @@ class Translator:
         if now is not None and datetime.fromtimestamp(now, tz).year != moment.year:
             pattern = DATE_YEAR_PATTERN
         return format_datetime(moment, self(pattern), locale=self.locale)
+
+    def day(self, value: date) -> str:
+        """A day on its own: 'lørdag 5. december'."""
+        return format_date(value, self(DAY_PATTERN), locale=self.locale)
+
+    def clock(self, hour: int, minute: int) -> str:
+        """A time of day on its own: '14.30'."""
+        return format_time(time(hour, minute), self(TIME_PATTERN), locale=self.locale)
 
 
 def load_all(locales: tuple[str, ...]) -> None:

@@ -20,12 +20,22 @@ from telegram import InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.db import Database, Notice, Outcome
+from bot.db import BroadcastJob, BroadcastStatus, Database, Notice, Outcome
 from bot.delivery import Delivery
 
 logger = logging.getLogger(__name__)
 
-Render = Callable[[Notice], tuple[str, InlineKeyboardMarkup | None]]
+Message = tuple[str, InlineKeyboardMarkup | None]
+REPORT_EVERY_S = 5  # a running announcement's progress message changes at most this often
+
+
+@dataclass(frozen=True)
+class Renderers:
+    """How each kind of message is written (by the dialogs, in the person's language)."""
+
+    notice: Callable[[Notice], Message]
+    delivery: Callable[[BroadcastJob], str]
+    progress: Callable[[BroadcastStatus], Message]
 
 
 @dataclass(frozen=True)
@@ -81,10 +91,17 @@ def _local(day: date, minutes: int, tz: ZoneInfo) -> int:
 
 
 class Dispatcher:
-    """Sends due notifications through Delivery; woken by the JobQueue and after each write."""
+    """Sends due notifications, then announcements, through Delivery; woken by the JobQueue
+    and after each write. Notifications go first: they are due at a time."""
 
     def __init__(
-        self, db: Database, delivery: Delivery, clock: Clock, render: Render, *, workers: int = 8
+        self,
+        db: Database,
+        delivery: Delivery,
+        clock: Clock,
+        render: Renderers,
+        *,
+        workers: int = 8,
     ) -> None:
         self._db = db
         self._delivery = delivery
@@ -104,18 +121,56 @@ class Dispatcher:
 
         async def worker() -> None:
             nonlocal handled
-            while (notice := await self._db.claim_notification(self._clock.now())) is not None:
-                try:
-                    text, markup = self._render(notice)
-                    outcome, error = await self._delivery.send(notice.user_id, text, markup)
-                except Exception as exc:  # a bug, not Telegram: whether it went out is unknown
-                    logger.exception("notification %s failed unexpectedly", notice.id)
-                    outcome, error = Outcome.UNKNOWN, type(exc).__name__
-                await self._db.finish_notification(notice.id, outcome, self._clock.now(), error)
+            while True:
+                if (notice := await self._db.claim_notification(self._clock.now())) is not None:
+                    await self._send_notice(notice)
+                elif (job := await self._db.claim_delivery(self._clock.now())) is not None:
+                    await self._send_delivery(job)
+                else:
+                    return
                 handled += 1
 
         await asyncio.gather(*(worker() for _ in range(self._workers)))
+        for broadcast_id in await self._db.running_broadcasts():
+            await self._report(broadcast_id)
         return handled
+
+    async def _send_notice(self, notice: Notice) -> None:
+        try:
+            text, markup = self._render.notice(notice)
+            outcome, error = await self._delivery.send(notice.user_id, text, markup)
+        except Exception as exc:  # a bug, not Telegram: whether it went out is unknown
+            logger.exception("notification %s failed unexpectedly", notice.id)
+            outcome, error = Outcome.UNKNOWN, type(exc).__name__
+        await self._db.finish_notification(notice.id, outcome, self._clock.now(), error)
+
+    async def _send_delivery(self, job: BroadcastJob) -> None:
+        media = (job.media_kind, job.media_id) if job.media_kind and job.media_id else None
+        try:
+            text = self._render.delivery(job)
+            outcome, error = await self._delivery.send(job.user_id, text, None, media)
+        except Exception as exc:
+            logger.exception("announcement %s to a user failed unexpectedly", job.broadcast_id)
+            outcome, error = Outcome.UNKNOWN, type(exc).__name__
+        now = self._clock.now()
+        await self._db.finish_delivery(job.broadcast_id, job.user_id, outcome, now, error)
+        await self._report(job.broadcast_id)
+
+    async def _report(self, broadcast_id: int) -> None:
+        """Update the staff member's progress message: when done (once), or every few seconds."""
+        now = self._clock.now()
+        status = await self._db.broadcast_status(broadcast_id)
+        if status is None or status.report_chat is None or status.report_msg is None:
+            return
+        if status.open == 0:
+            if not await self._db.finish_broadcast(broadcast_id, now):
+                return
+            status = await self._db.broadcast_status(broadcast_id)
+        elif not await self._db.claim_report(broadcast_id, now, REPORT_EVERY_S):
+            return
+        assert status is not None and status.report_chat is not None
+        text, markup = self._render.progress(status)
+        await self._delivery.edit(status.report_chat, status.report_msg or 0, text, markup)
 
     async def run_forever(self, arm: Callable[[int | None], None]) -> None:
         """The background loop: send what is due, arm the next wake-up, sleep until woken."""

@@ -59,7 +59,13 @@ def render_list(
 
 
 def render_card(
-    view: ActivityView, starts: str, page: int, _: Translator, notice: str = ""
+    view: ActivityView,
+    starts: str,
+    page: int,
+    _: Translator,
+    notice: str = "",
+    *,
+    manage: bool = False,
 ) -> Screen:
     """The activity card: what, when, where, places, the user's own state and one clear button."""
     a = view.activity
@@ -79,7 +85,31 @@ def render_card(
     if notice:
         lines += ["", notice]
     back = button(_("⬅️ Back to the list"), Route.ACTIVITY, Action.PAGE, page)
-    return Screen("\n".join(lines), keyboard([[main], [back]]))
+    rows: list[Sequence[InlineKeyboardButton]] = [[main], [back]]
+    if manage:
+        lines += [
+            "",
+            _(
+                "For staff: {confirmed} signed up, {waiting} waiting.",
+                confirmed=view.confirmed,
+                waiting=view.waitlisted,
+            ),
+        ]
+        rows += staff_rows(a.id, _)
+    return Screen("\n".join(lines), keyboard(rows))
+
+
+def staff_rows(activity_id: int, _: Translator) -> list[list[InlineKeyboardButton]]:
+    """The card's extra buttons for the centre's staff."""
+
+    def edit(label: str, field: str) -> InlineKeyboardButton:
+        return button(label, Route.STAFF, Action.EDIT, activity_id, field)
+
+    return [
+        [edit(_("✏️ Time"), "t"), edit(_("✏️ Place"), "p"), edit(_("✏️ Places"), "c")],
+        [edit(_("➕ Sign up a guest"), "g")],
+        [edit(_("🗑️ Cancel the activity"), "x")],
+    ]
 
 
 def card_lines(activity: Activity, starts: str, _: Translator) -> list[str]:
@@ -124,13 +154,16 @@ async def list_screen(
     return render_list(items, page, len(rows) > PAGE_SIZE, context._, notice, extra)
 
 
-def view_screen(
+async def view_screen(
     context: BotContext, view: ActivityView | None, page: int, notice: str = ""
 ) -> Screen | None:
-    """Render a loaded activity card; None if it is gone, cancelled or has started."""
+    """Render a loaded activity card (with staff buttons for its staff); None if it is gone,
+    cancelled or has started."""
     if view is None or not is_open(view.activity, context.now()):
         return None
-    return render_card(view, when(context, view.activity), page, context._, notice)
+    manage = (await context.access()).can_manage(view.activity.centre_id)
+    starts = when(context, view.activity)
+    return render_card(view, starts, page, context._, notice, manage=manage)
 
 
 def is_open(activity: Activity, now: int) -> bool:
@@ -170,7 +203,7 @@ async def show_card(update: Update, context: BotContext, activity_id: int, page:
     """Show an activity card, or why it cannot be shown."""
     assert context.user is not None
     view = await context.db.get_activity_view(activity_id, context.user.id)
-    screen = view_screen(context, view, page)
+    screen = await view_screen(context, view, page)
     if screen is None:
         return await show_stale(update, context, view.activity if view else None)
     await show(update, context, screen)

@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from dialogs import browse, mine, settings
+from dialogs import broadcast, browse, mine, settings, staff
 from dialogs.common import (
     MENU_ACTIVITIES,
     MENU_HELP,
@@ -62,13 +62,34 @@ async def on_text(update: Update, context: BotContext) -> None:
         return await settings.cmd_settings(update, context)
     if action == MENU_HELP:
         return await cmd_help(update, context)
+    if await _to_draft(update, context):
+        return
     # Typing "hvornår er fodbold" deserves the answer, not just a pointer: show what's on.
     hint = context._("I only understand the buttons 🙂 Here is what's on:")
     await send(update, context, await browse.list_screen(context, 0, hint))
 
 
+async def _to_draft(update: Update, context: BotContext) -> bool:
+    """Hand a message to the staff dialog waiting for it, if there is one."""
+    assert context.user is not None
+    draft = await context.db.get_draft(context.user.id)
+    if draft is None:
+        return False
+    if draft.kind == broadcast.KIND:
+        await broadcast.on_message(update, context, draft)
+    else:
+        await staff.on_text(update, context, draft)
+    return True
+
+
 async def on_other_message(update: Update, context: BotContext) -> None:
-    """A photo, sticker, voice message…: the same kind pointer to the buttons."""
+    """A photo, sticker, voice message…: for an announcement being written, or a pointer."""
+    if (
+        update.message
+        and (update.message.photo or update.message.voice)
+        and await _to_draft(update, context)
+    ):
+        return
     hint = context._("I only understand the buttons 🙂 Tap one of them below.")
     await send(update, context, Screen(hint), menu=True)
 

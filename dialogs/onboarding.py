@@ -17,6 +17,7 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.db import Centre
 from bot.i18n import Translator
+from dialogs import roles
 from dialogs.browse import gone_notice, list_screen, show_stale, view_screen
 from dialogs.common import (
     Screen,
@@ -34,6 +35,7 @@ from dialogs.common import (
 PAGE_SIZE = 6
 _CENTRE_LINK = re.compile(r"^c-([a-z0-9][a-z0-9-]{0,39})$")
 _ACTIVITY_LINK = re.compile(r"^a-(\d{1,12})$")
+_INVITATION_LINK = re.compile(r"^s-([A-Za-z0-9_-]{8,40})$")
 
 
 def render_picker(
@@ -79,6 +81,10 @@ async def cmd_start(update: Update, context: BotContext) -> None:
         return await show(update, context, await picker_screen(context, 0, notice))
     if match := _ACTIVITY_LINK.match(payload):
         return await _open_activity(update, context, int(match.group(1)))
+    if match := _INVITATION_LINK.match(payload):
+        return await roles.accept(update, context, match.group(1))
+    if (await context.access()).is_staff:
+        await roles.set_staff_menu(context, context.user.id, context._.locale)
     if context.user.onboarded:
         return await show(
             update, context, await list_screen(context, 0, extra=_offer(context, update))
@@ -111,7 +117,7 @@ async def _open_activity(update: Update, context: BotContext, activity_id: int) 
     if activity is not None and activity.centre_id is not None:
         await context.db.join_centre(context.user.id, activity.centre_id, context.now())
     view = await context.db.get_activity_view(activity_id, context.user.id)
-    screen = view_screen(context, view, 0)
+    screen = await view_screen(context, view, 0)
     if screen is None:
         notice = gone_notice(context, activity, link=True)
         return await show(update, context, await list_screen(context, 0, notice))

@@ -32,13 +32,15 @@ from dialogs.onboarding import picker_screen
 
 
 def render_settings(
-    centres: list[Centre],
+    memberships: list[tuple[Centre, bool]],
     reminders_on: bool,
     locales: tuple[str, ...],
     _: Translator,
     notice: str = "",
 ) -> Screen:
-    """The settings screen: language, reminders, add a centre, leave each centre."""
+    """The settings screen: language, reminders, add a centre, each centre's announcements,
+    leave each centre."""
+    centres = [c for c, _on in memberships]
     language = language_name(_.locale)
     names = ", ".join(esc(c.name) for c in centres) or _("none yet")
     lines = [notice, ""] if notice else []
@@ -55,7 +57,12 @@ def render_settings(
     else:
         rows.append([button(_("🔔 Turn reminders on"), Route.SETTINGS, Action.REMINDERS, 1)])
     rows.append([button(_("➕ Choose another centre"), Route.SETTINGS, Action.ADD)])
-    for c in centres:
+    for c, announcements in memberships:
+        if announcements:
+            label = _("🔕 No messages from {centre}", centre=short(c.name))
+        else:
+            label = _("📣 Messages from {centre}", centre=short(c.name))
+        rows.append([button(label, Route.SETTINGS, Action.ANNOUNCE, c.id, int(not announcements))])
         label = _("🚪 Remove {centre}", centre=short(c.name))
         rows.append([button(label, Route.SETTINGS, Action.LEAVE, c.id)])
     return Screen("\n".join(lines), keyboard(rows))
@@ -75,9 +82,10 @@ def render_leave_question(centre: Centre, _: Translator) -> Screen:
 async def settings_screen(context: BotContext, notice: str = "") -> Screen:
     """Load and render the settings screen."""
     assert context.user is not None
-    centres = await context.db.list_user_centres(context.user.id)
+    memberships = await context.db.list_memberships(context.user.id)
     reminders_on = await context.db.reminders_on(context.user.id)
-    return render_settings(centres, reminders_on, context.config.bot.locales, context._, notice)
+    locales = context.config.bot.locales
+    return render_settings(memberships, reminders_on, locales, context._, notice)
 
 
 async def cmd_settings(update: Update, context: BotContext) -> None:
@@ -120,6 +128,25 @@ async def on_reminders(update: Update, context: BotContext) -> None:
     await show(update, context, await settings_screen(context, notice))
 
 
+async def on_announcements(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 2)
+    if ids is None or ids[1] > 1:
+        return await show_stale(update, context)
+    assert context.user is not None
+    centre = await context.db.get_centre(ids[0])
+    if centre is None or not await context.db.set_announcements(
+        context.user.id, ids[0], bool(ids[1])
+    ):
+        return await show_stale(update, context)
+    name = esc(centre.name)
+    notice = (
+        context._("📣 You get messages from {centre} again.", centre=name)
+        if ids[1]
+        else context._("🔕 No more messages from {centre}. Reminders still come.", centre=name)
+    )
+    await show(update, context, await settings_screen(context, notice))
+
+
 async def on_add(update: Update, context: BotContext) -> None:
     if await tapped(update, context, 0) is None:
         return await show_stale(update, context)
@@ -150,6 +177,9 @@ HANDLERS = [
     CallbackQueryHandler(on_menu, pattern=callbacks.pattern(Route.SETTINGS, Action.MENU)),
     CallbackQueryHandler(on_language, pattern=callbacks.pattern(Route.SETTINGS, Action.LANGUAGE)),
     CallbackQueryHandler(on_add, pattern=callbacks.pattern(Route.SETTINGS, Action.ADD)),
+    CallbackQueryHandler(
+        on_announcements, pattern=callbacks.pattern(Route.SETTINGS, Action.ANNOUNCE)
+    ),
     CallbackQueryHandler(
         on_reminders, pattern=callbacks.pattern(Route.SETTINGS, Action.REMINDERS)
     ),

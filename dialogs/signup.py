@@ -35,7 +35,7 @@ async def on_join(update: Update, context: BotContext) -> None:
     result = await context.db.join_activity(
         activity_id, context.user.id, context.now(), context.services.planner
     )
-    screen = view_screen(context, result.view, page)
+    screen = await view_screen(context, result.view, page)
     if result.outcome is JoinOutcome.UNAVAILABLE or screen is None:
         return await show_stale(update, context, result.view.activity if result.view else None)
     await show(update, context, screen)
@@ -51,7 +51,7 @@ async def on_leave(update: Update, context: BotContext) -> None:
     result = await context.db.cancel_signup(
         activity_id, context.user.id, context.now(), context.services.planner
     )
-    screen = view_screen(context, result.view, page, left_notice(context, result))
+    screen = await view_screen(context, result.view, page, left_notice(context, result))
     if result.outcome is CancelOutcome.UNAVAILABLE or screen is None:
         return await show_stale(update, context, result.view.activity if result.view else None)
     await show(update, context, screen)

@@ -1,0 +1,299 @@
+"""Announcements: staff write to their centre's users, or to one activity's participants.
+
+Who: staff (national admins also to everyone). Entry: /besked. Steps: audience (buttons) →
+the message (typed, or a photo or voice message with a caption) → preview with the number of
+people → "Send". Sending is durable: one delivery row per person, sent by the dispatcher at the
+paced rate, resumed after a restart; staff get a progress message (at most every 5 s) with a
+stop button, and a report at the end. Writes: draft, broadcast, delivery.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import callbacks
+from bot.callbacks import Action, Route
+from bot.context import BotContext
+from bot.db import BroadcastJob, BroadcastStatus, Draft
+from bot.i18n import Translator, translator
+from dialogs.browse import show_stale, when
+from dialogs.common import Screen, button, esc, keyboard, send, short, show, tapped, tapped_args
+from dialogs.staff import deny
+
+KIND = "broadcast"
+TEXT_MAX = 3900  # leaves room for the centre's name above it, within Telegram's 4096
+CAPTION_MAX = 900  # within Telegram's 1024 for a caption
+
+
+def _nav(_: Translator) -> list[InlineKeyboardButton]:
+    return [
+        button(_("⬅️ Back"), Route.BROADCAST, Action.BACK),
+        button(_("✖️ Stop"), Route.BROADCAST, Action.ABORT),
+    ]
+
+
+async def render_step(context: BotContext, draft: Draft, problem: str = "") -> Screen:
+    _, d = context._, draft.data
+    lines = [problem, ""] if problem else []
+    lines.append(_("<b>New announcement</b>"))
+    rows: list[list[InlineKeyboardButton]] = []
+    if draft.step == "audience":
+        lines.append(_("Who should get it?"))
+        for cid, name in d["centres"]:
+            rows.append(
+                [
+                    button(
+                        _("👥 Everyone at {centre}", centre=short(name)),
+                        Route.BROADCAST,
+                        Action.AUDIENCE,
+                        "c",
+                        cid,
+                    )
+                ]
+            )
+        rows.append(
+            [
+                button(
+                    _("🎯 The participants of one activity"), Route.BROADCAST, Action.AUDIENCE, "a"
+                )
+            ]
+        )
+        if d["national"]:
+            rows.append(
+                [button(_("🌍 Everyone at every centre"), Route.BROADCAST, Action.AUDIENCE, "all")]
+            )
+    elif draft.step == "activity":
+        lines.append(_("Which activity?"))
+        for activity_id, title in d["activities"]:
+            rows.append([button(short(title), Route.BROADCAST, Action.AUDIENCE, "a", activity_id)])
+        if not d["activities"]:
+            lines.append(_("There are no upcoming activities."))
+    elif draft.step == "message":
+        lines.append(
+            _("Write the message. You can also send a photo or a voice message with a text.")
+        )
+    elif draft.step == "preview":
+        count = d["count"]
+        lines.append(_.ngettext("It goes to {n} person:", "It goes to {n} people:", count))
+        lines.append("")
+        if d.get("media_kind") == "photo":
+            lines.append(_("📷 A photo with the text:"))
+        elif d.get("media_kind") == "voice":
+            lines.append(_("🎤 A voice message with the text:"))
+        lines.append(esc(d["text"]) or "–")
+        if count:
+            rows.append([button(_("📤 Send"), Route.BROADCAST, Action.SEND)])
+    rows.append(_nav(_))
+    return Screen("\n".join(lines), keyboard(rows))
+
+
+def render_delivery(job: BroadcastJob, default_locale: str) -> str:
+    """What a user receives: who it is from, then the staff's words."""
+    sender = job.sender or translator(default_locale)("National – for all centres")
+    return f"📣 <b>{esc(sender)}</b>\n\n{esc(job.text)}"
+
+
+def render_progress(status: BroadcastStatus) -> Screen:
+    """The staff member's progress message, and at the end the report."""
+    _ = translator(status.author_locale or "da")
+    c = status.counts
+    done = c.get("sent", 0) + c.get("blocked", 0) + c.get("failed", 0) + c.get("unknown", 0)
+    if status.state == "sending":
+        text = _("📤 Sending… {done} of {total} done.", done=done, total=status.total)
+        stop = button(_("⏹ Stop sending"), Route.BROADCAST, Action.STOP, status.id)
+        return Screen(text, keyboard([[stop]]))
+    head = _("✅ Sent.") if status.state == "done" else _("⏹ Stopped.")
+    report = _(
+        "{sent} got it · {blocked} have blocked the bot · {failed} failed · {unknown} unknown"
+        " (may have got it)",
+        sent=c.get("sent", 0),
+        blocked=c.get("blocked", 0),
+        failed=c.get("failed", 0),
+        unknown=c.get("unknown", 0),
+    )
+    lines = [head, report]
+    if c.get("skipped"):
+        lines.append(_("{n} not sent because you stopped.", n=c["skipped"]))
+    return Screen("\n".join(lines))
+
+
+async def cmd_broadcast(update: Update, context: BotContext) -> None:
+    access = await context.access()
+    if not access.is_staff:
+        return await deny(update, context)
+    assert context.user is not None
+    centres = [(c.id, c.name) for c in await context.db.list_centres() if access.can_manage(c.id)]
+    draft = Draft(KIND, "audience", {"centres": centres, "national": access.admin})
+    await context.db.save_draft(context.user.id, draft, context.now())
+    await send(update, context, await render_step(context, draft))
+
+
+async def _save(update: Update, context: BotContext, draft: Draft, problem: str = "") -> None:
+    assert context.user is not None
+    await context.db.save_draft(context.user.id, draft, context.now())
+    screen = await render_step(context, draft, problem)
+    if update.callback_query is not None:
+        await show(update, context, screen)
+    else:
+        await send(update, context, screen)
+
+
+async def _load(update: Update, context: BotContext) -> Draft | None:
+    assert context.user is not None
+    draft = await context.db.get_draft(context.user.id)
+    if draft is None or draft.kind != KIND:
+        await show_stale(update, context)
+        return None
+    if not (await context.access()).is_staff:
+        await deny(update, context)
+        return None
+    return draft
+
+
+async def on_audience(update: Update, context: BotContext) -> None:
+    args = await tapped_args(update, context)
+    if args is None:
+        return await show_stale(update, context)
+    draft = await _load(update, context)
+    if draft is None:
+        return
+    access, d = await context.access(), dict(draft.data)
+    kind, target = args[0], (int(args[1]) if len(args) > 1 and args[1].isdigit() else None)
+    if kind == "c" and target is not None and access.can_manage(target):
+        d.update(audience="centre", centre=target, activity=None)
+    elif kind == "all" and access.admin:
+        d.update(audience="all", centre=None, activity=None)
+    elif kind == "a" and target is None:
+        rows = await context.db.list_activities(since=context.now())
+        d["activities"] = [
+            (a.id, f"{a.title} – {when(context, a)}")
+            for a, _ in rows
+            if a.status == "scheduled" and access.can_manage(a.centre_id)
+        ][:20]
+        return await _save(update, context, Draft(KIND, "activity", d))
+    elif kind == "a" and target is not None:
+        activity = await context.db.get_activity(target)
+        if activity is None or not access.can_manage(activity.centre_id):
+            return await deny(update, context)
+        d.update(audience="activity", centre=activity.centre_id, activity=activity.id)
+    else:
+        return await deny(update, context)
+    await _save(update, context, Draft(KIND, "message", d))
+
+
+async def on_message(update: Update, context: BotContext, draft: Draft) -> None:
+    """Typed text, or a photo or voice message, while an announcement waits for its words."""
+    message = update.message
+    assert message is not None
+    if draft.step != "message":
+        return await _save(update, context, draft, context._("Please tap one of the buttons."))
+    if not (await context.access()).is_staff:
+        return await deny(update, context)
+    d = dict(draft.data, media_kind=None, media_id=None)
+    if message.photo:
+        d.update(media_kind="photo", media_id=message.photo[-1].file_id)
+    elif message.voice:
+        d.update(media_kind="voice", media_id=message.voice.file_id)
+    elif not message.text:
+        return await _save(
+            update, context, draft, context._("Send text, a photo or a voice message.")
+        )
+    text = (message.text or message.caption or "").strip()
+    limit = CAPTION_MAX if d["media_kind"] else TEXT_MAX
+    if len(text) > limit:
+        return await _save(
+            update,
+            context,
+            draft,
+            context._(
+                "That is {n} characters; at most {limit} fit. Please shorten it.",
+                n=len(text),
+                limit=limit,
+            ),
+        )
+    d["text"] = text
+    d["count"] = await context.db.count_audience(d["audience"], d.get("centre"), d.get("activity"))
+    await _save(update, context, Draft(KIND, "preview", d))
+
+
+async def on_send(update: Update, context: BotContext) -> None:
+    if await tapped(update, context, 0) is None:
+        return await show_stale(update, context)
+    draft = await _load(update, context)
+    if draft is None:
+        return
+    if draft.step != "preview":
+        return await _save(update, context, draft)
+    d, access = draft.data, await context.access()
+    allowed = access.admin if d["audience"] == "all" else access.can_manage(d.get("centre"))
+    if not allowed:
+        return await deny(update, context)
+    assert context.user is not None and update.effective_chat is not None
+    media = (d["media_kind"], d["media_id"]) if d.get("media_kind") else None
+    broadcast_id, _count = await context.db.create_broadcast(
+        context.user.id,
+        d["audience"],
+        d.get("centre"),
+        d.get("activity"),
+        d["text"],
+        media,
+        context.now(),
+    )
+    await context.db.delete_draft(context.user.id)
+    status = await context.db.broadcast_status(broadcast_id)
+    assert status is not None
+    screen = render_progress(status)
+    await show(update, context, screen)
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        await context.db.set_broadcast_report(
+            broadcast_id, update.effective_chat.id, query.message.message_id
+        )
+    context.services.wake_dispatcher()
+
+
+async def on_stop(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 1)
+    owner = await context.db.get_broadcast_owner(ids[0]) if ids else None
+    if ids is None or owner is None:
+        return await show_stale(update, context)
+    access = await context.access()
+    assert context.user is not None
+    if owner[0] != context.user.id and not access.can_manage(owner[1]):
+        return await deny(update, context)
+    await context.db.stop_broadcast(ids[0], context.now())
+    status = await context.db.broadcast_status(ids[0])
+    if status is not None:
+        await show(update, context, render_progress(status))
+
+
+async def on_nav(update: Update, context: BotContext) -> None:
+    """Back and Stop inside the dialog."""
+    args = await tapped_args(update, context)
+    cb = callbacks.decode(update.callback_query.data if update.callback_query else None)
+    draft = await _load(update, context) if args is not None else None
+    if draft is None or cb is None:
+        return
+    if cb.action is Action.ABORT:
+        assert context.user is not None
+        await context.db.delete_draft(context.user.id)
+        return await show(update, context, Screen(context._("OK – nothing was sent.")))
+    previous = {"activity": "audience", "message": "audience", "preview": "message"}
+    if draft.step == "audience":
+        assert context.user is not None
+        await context.db.delete_draft(context.user.id)
+        return await show(update, context, Screen(context._("OK – nothing was sent.")))
+    await _save(update, context, Draft(KIND, previous[draft.step], dict[str, Any](draft.data)))
+
+
+HANDLERS = [
+    CommandHandler(["besked", "broadcast"], cmd_broadcast),
+    CallbackQueryHandler(on_audience, pattern=callbacks.pattern(Route.BROADCAST, Action.AUDIENCE)),
+    CallbackQueryHandler(on_send, pattern=callbacks.pattern(Route.BROADCAST, Action.SEND)),
+    CallbackQueryHandler(on_stop, pattern=callbacks.pattern(Route.BROADCAST, Action.STOP)),
+    CallbackQueryHandler(on_nav, pattern=callbacks.pattern(Route.BROADCAST, Action.BACK)),
+    CallbackQueryHandler(on_nav, pattern=callbacks.pattern(Route.BROADCAST, Action.ABORT)),
+]

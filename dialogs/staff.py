@@ -1,0 +1,566 @@
+"""Staff: make an activity in a few taps and one typed title; change, cancel, sign up a guest.
+
+Who: staff of a centre (admins: any centre and national). Entry: /ny_aktivitet, the staff
+buttons on an activity card. Steps: title (typed) → day → time → place → places → preview →
+"Opret"; each step has "Tilbage" and "Fortryd", and typing works where a button would.
+State: the draft table (a restart mid-dialog loses nothing). Every tap re-checks the role.
+Writes: activity, signup (guests), notifications (through db: changes and cancellations).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import callbacks, validate
+from bot.callbacks import Action, Route
+from bot.context import BotContext
+from bot.db import Activity, Draft, JoinOutcome, NewActivity
+from dialogs.browse import card_lines, is_open, show_card, show_stale, view_screen, when
+from dialogs.common import Screen, button, esc, keyboard, send, show, tapped, tapped_args
+
+NEW, EDIT = "activity", "edit"
+STEPS = {
+    NEW: ["centre", "title", "day", "time", "place", "capacity", "preview"],
+    "t": ["day", "time"],
+    "p": ["place"],
+    "c": ["capacity"],
+    "g": ["guest"],
+}
+TIMES = (9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20)
+CAPACITIES = (5, 10, 15, 20)
+CAPACITY_MAX = 1000
+DAYS_AHEAD = 14
+STEP_ACTIONS = (
+    Action.CENTRE,
+    Action.DAY,
+    Action.OTHER_DAY,
+    Action.TIME,
+    Action.PLACE,
+    Action.CAPACITY,
+    Action.CREATE,
+    Action.BACK,
+    Action.ABORT,
+)
+
+
+def _steps(draft: Draft) -> list[str]:
+    steps = STEPS[NEW] if draft.kind == NEW else STEPS[draft.data["field"]]
+    if draft.kind == NEW and not draft.data.get("choose_centre"):
+        steps = steps[1:]
+    return steps
+
+
+def _next(draft: Draft, data: dict[str, Any]) -> Draft:
+    steps = _steps(draft)
+    step = draft.step if draft.step != "otherday" else "day"
+    return Draft(draft.kind, steps[min(steps.index(step) + 1, len(steps) - 1)], data)
+
+
+def _tz(context: BotContext, draft: Draft) -> ZoneInfo:
+    return ZoneInfo(draft.data.get("tz") or context.config.bot.timezone)
+
+
+def _today(context: BotContext, draft: Draft) -> date:
+    return datetime.fromtimestamp(context.now(), _tz(context, draft)).date()
+
+
+async def render_step(context: BotContext, draft: Draft, problem: str = "") -> Screen:
+    """The screen for the draft's current step (with a line about what was wrong, if so)."""
+    _, d = context._, draft.data
+    head = ("✏️ <b>" + esc(d["title"]) + "</b>") if draft.kind == EDIT else _("<b>New activity</b>")
+    lines = [problem, ""] if problem else []
+    lines.append(head)
+    rows: list[list[InlineKeyboardButton]] = []
+    step = draft.step
+    if step == "centre":
+        lines.append(_("Which centre is it for?"))
+        rows += [[button(name, Route.STAFF, Action.CENTRE, cid)] for cid, name in d["centres"]]
+    elif step == "title":
+        lines.append(_("What is it called? Write a short title."))
+    elif step == "day":
+        lines.append(_("Which day? Tap one, or write a date like 5/12."))
+        today = _today(context, draft)
+        days = [today + timedelta(days=n) for n in range(DAYS_AHEAD)]
+        labels = [_("Today"), _("Tomorrow")] + [_.day(x) for x in days[2:]]
+        flat = [
+            button(label, Route.STAFF, Action.DAY, x.strftime("%Y%m%d"))
+            for label, x in zip(labels, days, strict=True)
+        ]
+        rows += [flat[i : i + 2] for i in range(0, len(flat), 2)]
+        rows.append([button(_("📅 Another date"), Route.STAFF, Action.OTHER_DAY)])
+    elif step == "otherday":
+        lines.append(_("Write the date, like 5/12 or 5.12.2026."))
+    elif step == "time":
+        lines.append(_("What time does it start? Tap one, or write it, like 14.30."))
+        flat = [button(_.clock(h, 0), Route.STAFF, Action.TIME, f"{h:02d}00") for h in TIMES]
+        rows += [flat[i : i + 4] for i in range(0, len(flat), 4)]
+    elif step == "place":
+        lines.append(_("Where? Tap a place, or write it."))
+        rows += [[button(p, Route.STAFF, Action.PLACE, i)] for i, p in enumerate(d["places"])]
+    elif step == "capacity":
+        lines.append(_("How many places? Tap one, or write a number."))
+        rows.append([button(str(n), Route.STAFF, Action.CAPACITY, n) for n in CAPACITIES])
+        rows.append([button(_("No limit"), Route.STAFF, Action.CAPACITY, 0)])
+    elif step == "guest":
+        lines.append(_("Write the first name of the person you sign up. No phone needed."))
+    elif step == "preview":
+        activity = _preview_activity(context, draft)
+        lines += [_("Check it, then tap Create:"), ""]
+        lines += card_lines(activity, when(context, activity), _)
+        places = d["capacity"]
+        lines.append(
+            "👥 "
+            + (
+                _.ngettext("{n} place", "{n} places", places)
+                if places
+                else _("No limit on places")
+            )
+        )
+        rows.append([button(_("✅ Create"), Route.STAFF, Action.CREATE)])
+    rows.append(
+        [
+            button(_("⬅️ Back"), Route.STAFF, Action.BACK),
+            button(_("✖️ Stop"), Route.STAFF, Action.ABORT),
+        ]
+    )
+    return Screen("\n".join(lines), keyboard(rows))
+
+
+def _starts(context: BotContext, draft: Draft) -> int:
+    day_ = date.fromisoformat(draft.data["day"])
+    hour, minute = (int(x) for x in draft.data["time"].split(":"))
+    naive = datetime(day_.year, day_.month, day_.day, hour, minute)
+    return validate.local_instant(naive, str(_tz(context, draft)))
+
+
+def _preview_activity(context: BotContext, draft: Draft) -> Activity:
+    d = draft.data
+    return Activity(
+        0,
+        d["centre"],
+        d.get("centre_name"),
+        d.get("tz"),
+        d["title"],
+        "",
+        d["place"],
+        _starts(context, draft),
+        None,
+        d["capacity"] or None,
+        "scheduled",
+    )
+
+
+async def deny(update: Update, context: BotContext) -> None:
+    """Someone without the role tried a staff action: say so, change nothing."""
+    await context.answer_query(update)
+    await send(update, context, Screen(context._("Sorry – you don't have access to that.")))
+
+
+async def cmd_new_activity(update: Update, context: BotContext) -> None:
+    access = await context.access()
+    if not access.is_staff:
+        return await deny(update, context)
+    assert context.user is not None
+    centres = [c for c in await context.db.list_centres() if access.can_manage(c.id)]
+    choices = [(c.id, c.name) for c in centres]
+    if access.admin:
+        choices.append((0, context._("🌍 National – for all centres")))
+    data: dict[str, Any] = {"centres": choices, "choose_centre": len(choices) > 1}
+    draft = Draft(NEW, "centre" if len(choices) > 1 else "title", data)
+    if len(choices) == 1:
+        draft = await _with_centre(context, draft, choices[0][0])
+    await context.db.save_draft(context.user.id, draft, context.now())
+    await send(update, context, await render_step(context, draft))
+
+
+async def _with_centre(context: BotContext, draft: Draft, centre_id: int) -> Draft:
+    centre = await context.db.get_centre(centre_id) if centre_id else None
+    data = dict(
+        draft.data,
+        centre=centre.id if centre else None,
+        centre_name=centre.name if centre else None,
+        tz=centre.timezone if centre else context.config.bot.timezone,
+        places=await context.db.recent_places(centre.id if centre else None),
+    )
+    return Draft(draft.kind, draft.step, data)
+
+
+async def _load(update: Update, context: BotContext) -> Draft | None:
+    """The caller's staff draft, if they may still work on it; else answer and say why."""
+    assert context.user is not None
+    draft = await context.db.get_draft(context.user.id)
+    if draft is None or draft.kind not in (NEW, EDIT):
+        await show_stale(update, context)
+        return None
+    access = await context.access()
+    if draft.step != "centre" and not access.can_manage(draft.data.get("centre")):
+        await deny(update, context)
+        return None
+    if draft.step == "centre" and not access.is_staff:
+        await deny(update, context)
+        return None
+    return draft
+
+
+async def _step(update: Update, context: BotContext, draft: Draft, problem: str = "") -> None:
+    assert context.user is not None
+    await context.db.save_draft(context.user.id, draft, context.now())
+    screen = await render_step(context, draft, problem)
+    if update.callback_query is not None:
+        await show(update, context, screen)
+    else:
+        await send(update, context, screen)
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """Every tap inside the dialog: check it belongs to the current step, then go on."""
+    await context.answer_query(update)
+    cb = callbacks.decode(update.callback_query.data if update.callback_query else None)
+    if cb is None:
+        return await show_stale(update, context)
+    draft = await _load(update, context)
+    if draft is None:
+        return
+    args = cb.args
+    expected = {
+        Action.CENTRE: "centre",
+        Action.DAY: "day",
+        Action.OTHER_DAY: "day",
+        Action.TIME: "time",
+        Action.PLACE: "place",
+        Action.CAPACITY: "capacity",
+        Action.CREATE: "preview",
+    }
+    if cb.action is Action.ABORT:
+        return await abort(update, context)
+    if cb.action is Action.BACK:
+        return await _back(update, context, draft)
+    if expected.get(cb.action) != draft.step:
+        notice = context._("That button is out of date – here is where you are.")
+        return await _step(update, context, draft, notice)
+    await _apply(update, context, draft, cb.action, args)
+
+
+async def _apply(
+    update: Update, context: BotContext, draft: Draft, action: Action, args: tuple[str, ...]
+) -> None:
+    d = dict(draft.data)
+    value = args[0] if args else ""
+    if action is Action.CENTRE:
+        cid = int(value) if value.isdigit() else -1
+        if cid not in [c for c, _ in d["centres"]] or not (await context.access()).can_manage(
+            cid or None
+        ):
+            return await deny(update, context)
+        chosen = await _with_centre(context, draft, cid)
+        return await _step(update, context, _next(chosen, chosen.data))
+    if action is Action.OTHER_DAY:
+        return await _step(update, context, Draft(draft.kind, "otherday", d))
+    if action is Action.DAY:
+        return await _got_day(update, context, draft, value, typed=False)
+    if action is Action.TIME:
+        return await _got_time(update, context, draft, f"{value[:2]}:{value[2:]}")
+    if action is Action.PLACE:
+        index = int(value) if value.isdigit() else -1
+        if not 0 <= index < len(d["places"]):
+            return await _step(update, context, draft)
+        return await _got_place(update, context, draft, d["places"][index])
+    if action is Action.CAPACITY:
+        return await _got_capacity(update, context, draft, value)
+    if action is Action.CREATE:
+        return await _create(update, context, draft)
+
+
+async def on_text(update: Update, context: BotContext, draft: Draft) -> None:
+    """Typed text while a staff dialog waits: the answer to the current step."""
+    assert update.message is not None
+    text = update.message.text or ""
+    access = await context.access()
+    if draft.step != "centre" and not access.can_manage(draft.data.get("centre")):
+        return await deny(update, context)
+    _ = context._
+    if draft.step == "title":
+        try:
+            title = validate.clean_text(text, "title", validate.TITLE_MAX, required=True)
+        except ValueError:
+            problem = _(
+                "The title can be at most {n} characters, on one line. Try again.",
+                n=validate.TITLE_MAX,
+            )
+            return await _step(update, context, draft, problem)
+        return await _step(update, context, _next(draft, dict(draft.data, title=title)))
+    if draft.step in ("day", "otherday"):
+        return await _got_day(update, context, draft, text, typed=True)
+    if draft.step == "time":
+        try:
+            hour, minute = validate.clock_time(text)
+        except ValueError:
+            return await _step(
+                update,
+                context,
+                draft,
+                _("I can't read that time. Write it like 14, 14.30 or 14:30."),
+            )
+        return await _got_time(update, context, draft, f"{hour:02d}:{minute:02d}")
+    if draft.step == "place":
+        try:
+            place = validate.clean_text(text, "place", validate.PLACE_MAX, required=True)
+        except ValueError:
+            problem = _(
+                "The place can be at most {n} characters, on one line. Try again.",
+                n=validate.PLACE_MAX,
+            )
+            return await _step(update, context, draft, problem)
+        return await _got_place(update, context, draft, place)
+    if draft.step == "capacity":
+        return await _got_capacity(update, context, draft, text.strip())
+    if draft.step == "guest":
+        return await _got_guest(update, context, draft, text)
+    await _step(update, context, draft, _("Please tap one of the buttons."))
+
+
+async def _got_day(
+    update: Update, context: BotContext, draft: Draft, value: str, *, typed: bool
+) -> None:
+    _ = context._
+    today = _today(context, draft)
+    try:
+        chosen = validate.day(value, today) if typed else datetime.strptime(value, "%Y%m%d").date()
+    except ValueError:
+        return await _step(
+            update, context, draft, _("I can't read that date. Write it like 5/12 or 5.12.2026.")
+        )
+    if chosen < today:
+        return await _step(update, context, draft, _("That day has passed. Pick another day."))
+    if chosen > today + timedelta(days=366):
+        return await _step(update, context, draft, _("That is more than a year ahead."))
+    data = dict(draft.data, day=chosen.isoformat())
+    await _step(update, context, _next(Draft(draft.kind, "day", data), data))
+
+
+async def _got_time(update: Update, context: BotContext, draft: Draft, value: str) -> None:
+    _ = context._
+    data = dict(draft.data, time=value)
+    try:
+        starts = _starts(context, Draft(draft.kind, draft.step, data))
+    except validate.NonexistentTime:
+        return await _step(
+            update,
+            context,
+            draft,
+            _("That time does not exist that night (the clocks skip an hour). Pick another."),
+        )
+    except validate.AmbiguousTime:
+        return await _step(
+            update,
+            context,
+            draft,
+            _("That time happens twice that night (the clocks go back). Pick another."),
+        )
+    except ValueError:
+        return await _step(
+            update, context, draft, _("I can't read that time. Write it like 14, 14.30 or 14:30.")
+        )
+    if starts <= context.now():
+        return await _step(update, context, draft, _("That time has passed. Pick a later one."))
+    if draft.kind == EDIT:
+        return await _finish_edit(update, context, draft, starts=starts)
+    await _step(update, context, _next(draft, data))
+
+
+async def _got_place(update: Update, context: BotContext, draft: Draft, place: str) -> None:
+    if draft.kind == EDIT:
+        return await _finish_edit(update, context, draft, place=place)
+    data = dict(draft.data, place=place)
+    await _step(update, context, _next(draft, data))
+
+
+async def _got_capacity(update: Update, context: BotContext, draft: Draft, value: str) -> None:
+    _ = context._
+    if not value.isdigit():
+        return await _step(update, context, draft, _("Please write a whole number, like 12."))
+    places = int(value)
+    typed_zero = update.callback_query is None and places == 0
+    if typed_zero or places > CAPACITY_MAX:
+        return await _step(
+            update,
+            context,
+            draft,
+            _("The number of places must be from 1 to {n}.", n=CAPACITY_MAX),
+        )
+    if draft.kind == EDIT:
+        return await _finish_edit(update, context, draft, capacity=places or None)
+    await _step(update, context, _next(draft, dict(draft.data, capacity=places)))
+
+
+async def _got_guest(update: Update, context: BotContext, draft: Draft, text: str) -> None:
+    _ = context._
+    try:
+        name = validate.clean_text(text, "name", 40, required=True)
+    except ValueError:
+        return await _step(
+            update, context, draft, _("Write just a first name (at most 40 characters).")
+        )
+    assert context.user is not None
+    result = await context.db.join_guest(
+        draft.data["activity"], name, context.user.id, context.now()
+    )
+    await context.db.delete_draft(context.user.id)
+    if result.outcome is JoinOutcome.UNAVAILABLE:
+        return await show_stale(update, context)
+    if result.outcome is JoinOutcome.WAITLISTED:
+        notice = _(
+            "It was full, so {name} is number {n} on the waiting list.",
+            name=esc(name),
+            n=result.position,
+        )
+    else:
+        notice = _("{name} is signed up.", name=esc(name))
+    await send(update, context, Screen(notice))
+    await show_card(update, context, draft.data["activity"], 0)
+
+
+async def _finish_edit(
+    update: Update,
+    context: BotContext,
+    draft: Draft,
+    *,
+    starts: int | None = None,
+    place: str | None = None,
+    capacity: int | None = None,
+) -> None:
+    assert context.user is not None
+    db, now, planner = context.db, context.now(), context.services.planner
+    activity_id = draft.data["activity"]
+    if draft.data["field"] == "c":
+        changed = await db.set_capacity(activity_id, capacity, now, planner)
+    else:
+        changed = await db.change_activity(
+            activity_id, now, planner, starts_at=starts, place=place
+        )
+    await db.delete_draft(context.user.id)
+    if not changed:
+        return await show_stale(update, context, await db.get_activity(activity_id))
+    context.services.wake_dispatcher()
+    await send(update, context, Screen(context._("Saved. Everyone signed up gets a message.")))
+    await show_card(update, context, activity_id, 0)
+
+
+async def _create(update: Update, context: BotContext, draft: Draft) -> None:
+    assert context.user is not None
+    d = draft.data
+    try:
+        starts = _starts(context, draft)
+    except ValueError:
+        return await _step(update, context, Draft(draft.kind, "time", d))
+    if starts <= context.now():
+        return await _step(
+            update,
+            context,
+            Draft(draft.kind, "time", d),
+            context._("That time has passed. Pick a later one."),
+        )
+    new = NewActivity(
+        d["centre"],
+        d["title"],
+        starts,
+        place=d["place"],
+        capacity=d["capacity"] or None,
+        created_by=context.user.id,
+    )
+    (activity_id,) = await context.db.add_activities([new], context.now())
+    await context.db.delete_draft(context.user.id)
+    link = f"https://t.me/{context.bot.username}?start=a-{activity_id}"
+    text = context._(
+        "✅ Created! Users find it under 📅 Activities. Link for a poster: {link}", link=link
+    )
+    await show(update, context, Screen(text))
+    await show_card_new(update, context, activity_id)
+
+
+async def show_card_new(update: Update, context: BotContext, activity_id: int) -> None:
+    """The new activity's card as a fresh message, with the staff buttons."""
+    assert context.user is not None
+    view = await context.db.get_activity_view(activity_id, context.user.id)
+    screen = await view_screen(context, view, 0)
+    if screen is not None:
+        await send(update, context, screen)
+
+
+async def _back(update: Update, context: BotContext, draft: Draft) -> None:
+    steps = _steps(draft)
+    step = "day" if draft.step == "otherday" else draft.step
+    index = steps.index(step)
+    if draft.step == "otherday":
+        return await _step(update, context, Draft(draft.kind, "day", draft.data))
+    if index == 0:
+        return await abort(update, context)
+    await _step(update, context, Draft(draft.kind, steps[index - 1], draft.data))
+
+
+async def abort(update: Update, context: BotContext) -> None:
+    """Stop the dialog; nothing was made or changed."""
+    assert context.user is not None
+    await context.db.delete_draft(context.user.id)
+    await show(update, context, Screen(context._("OK – nothing was changed.")))
+
+
+async def on_edit(update: Update, context: BotContext) -> None:
+    """A staff button on a card: start changing time, place or places, a guest, or cancel."""
+    args = await tapped_args(update, context)
+    if args is None or len(args) != 2 or not args[0].isdigit() or args[1] not in "tpcgx":
+        return await show_stale(update, context)
+    activity = await context.db.get_activity(int(args[0]))
+    if activity is None or not is_open(activity, context.now()):
+        return await show_stale(update, context, activity)
+    if not (await context.access()).can_manage(activity.centre_id):
+        return await deny(update, context)
+    if args[1] == "x":
+        question = context._(
+            "Cancel {title} ({when})? Everyone signed up gets a message.",
+            title="<b>" + esc(activity.title) + "</b>",
+            when=esc(when(context, activity)),
+        )
+        yes = button(context._("Yes, cancel it"), Route.STAFF, Action.CANCEL_OK, activity.id)
+        no = button(context._("No, keep it"), Route.ACTIVITY, Action.SHOW, activity.id, 0)
+        return await show(update, context, Screen(question, keyboard([[yes], [no]])))
+    data = {
+        "activity": activity.id,
+        "field": args[1],
+        "title": activity.title,
+        "centre": activity.centre_id,
+        "tz": activity.timezone or context.config.bot.timezone,
+        "places": await context.db.recent_places(activity.centre_id),
+    }
+    draft = Draft(EDIT, STEPS[args[1]][0], data)
+    await _step(update, context, draft)
+
+
+async def on_cancel_ok(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 1)
+    activity = await context.db.get_activity(ids[0]) if ids else None
+    if activity is None:
+        return await show_stale(update, context)
+    if not (await context.access()).can_manage(activity.centre_id):
+        return await deny(update, context)
+    if not await context.db.cancel_activity(activity.id, context.now()):
+        return await show_stale(update, context, activity)
+    context.services.wake_dispatcher()
+    text = context._(
+        "{title} is cancelled. Everyone signed up gets a message.",
+        title="<b>" + esc(activity.title) + "</b>",
+    )
+    await show(update, context, Screen(text))
+
+
+HANDLERS = [
+    CommandHandler(["ny_aktivitet", "new_activity"], cmd_new_activity),
+    CallbackQueryHandler(on_edit, pattern=callbacks.pattern(Route.STAFF, Action.EDIT)),
+    CallbackQueryHandler(on_cancel_ok, pattern=callbacks.pattern(Route.STAFF, Action.CANCEL_OK)),
+    CallbackQueryHandler(on_button, pattern=callbacks.pattern_any(Route.STAFF, *STEP_ACTIONS)),
+]
