@@ -67,6 +67,7 @@ class FakeMessage:
     reply_markup: dict[str, Any] | None
     from_bot: bool
     kind: str = "text"
+    file_id: str = ""
 
     def buttons(self) -> list[tuple[str, str]]:
         """(label, callback data) of every inline button, top to bottom."""
@@ -299,6 +300,30 @@ class FakeTelegram:
             raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
         self._recent.append(now)
 
+    def _media(self, p: dict[str, Any], kind: str) -> dict[str, Any]:
+        self._limit()
+        chat_id = self._chat(p)
+        raw, plain = self._text(p, "caption")
+        markup = self._markup(p, chat_id)
+        self.sent_times.append(time.perf_counter())
+        msg = FakeMessage(chat_id, next(self._ids), raw, plain, markup, True, kind=kind)
+        msg.file_id = str(p.get(kind, ""))
+        data = self._store(msg)
+        if kind == "photo":
+            data["photo"] = [
+                {"file_id": msg.file_id, "file_unique_id": "u", "width": 1, "height": 1}
+            ]
+        else:
+            data["voice"] = {"file_id": msg.file_id, "file_unique_id": "u", "duration": 1}
+        data["caption"] = data.pop("text")
+        return data
+
+    def _api_sendPhoto(self, p: dict[str, Any]) -> dict[str, Any]:
+        return self._media(p, "photo")
+
+    def _api_sendVoice(self, p: dict[str, Any]) -> dict[str, Any]:
+        return self._media(p, "voice")
+
     def _find(self, p: dict[str, Any]) -> FakeMessage:
         chat_id = self._chat(p)
         message_id = int(p["message_id"])
@@ -430,6 +455,24 @@ class FakeUser:
             "is_video": False,
             "type": "regular",
         }
+        await self.fake.deliver({"message": msg})
+
+    async def send_photo(self, caption: str = "", file_id: str = "photo-1") -> None:
+        """Send a photo (with a caption) in the private chat."""
+        msg = self._message("", self.fake.chats[self.id])
+        del msg["text"]
+        msg["photo"] = [{"file_id": file_id, "file_unique_id": "p", "width": 9, "height": 9}]
+        if caption:
+            msg["caption"] = caption
+        await self.fake.deliver({"message": msg})
+
+    async def send_voice(self, caption: str = "", file_id: str = "voice-1") -> None:
+        """Send a voice message (with a caption) in the private chat."""
+        msg = self._message("", self.fake.chats[self.id])
+        del msg["text"]
+        msg["voice"] = {"file_id": file_id, "file_unique_id": "v", "duration": 3}
+        if caption:
+            msg["caption"] = caption
         await self.fake.deliver({"message": msg})
 
     async def send_in_group(self, text: str, group_id: int = -100) -> None:

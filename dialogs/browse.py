@@ -70,6 +70,14 @@ def render_card(
     """The activity card: what, when, where, places, the user's own state and one clear button."""
     a = view.activity
     lines = card_lines(a, starts, _) + ["", "👥 " + _seats(view, _)]
+    if manage:
+        lines.append(
+            _(
+                "For staff: {confirmed} signed up, {waiting} waiting.",
+                confirmed=view.confirmed,
+                waiting=view.waitlisted,
+            )
+        )
     if view.my_status is SignupStatus.CONFIRMED:
         lines += ["", _("✅ You're signed up. See you there!")]
         main = button(_("❌ Cancel my place"), Route.ACTIVITY, Action.LEAVE, a.id, page)
@@ -87,14 +95,6 @@ def render_card(
     back = button(_("⬅️ Back to the list"), Route.ACTIVITY, Action.PAGE, page)
     rows: list[Sequence[InlineKeyboardButton]] = [[main], [back]]
     if manage:
-        lines += [
-            "",
-            _(
-                "For staff: {confirmed} signed up, {waiting} waiting.",
-                confirmed=view.confirmed,
-                waiting=view.waitlisted,
-            ),
-        ]
         rows += staff_rows(a.id, _)
     return Screen("\n".join(lines), keyboard(rows))
 
@@ -199,11 +199,13 @@ async def show_stale(
     await show(update, context, await list_screen(context, 0, gone_notice(context, activity)))
 
 
-async def show_card(update: Update, context: BotContext, activity_id: int, page: int) -> None:
+async def show_card(
+    update: Update, context: BotContext, activity_id: int, page: int, notice: str = ""
+) -> None:
     """Show an activity card, or why it cannot be shown."""
     assert context.user is not None
     view = await context.db.get_activity_view(activity_id, context.user.id)
-    screen = await view_screen(context, view, page)
+    screen = await view_screen(context, view, page, notice)
     if screen is None:
         return await show_stale(update, context, view.activity if view else None)
     await show(update, context, screen)

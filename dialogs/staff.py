@@ -421,8 +421,7 @@ async def _got_guest(update: Update, context: BotContext, draft: Draft, text: st
         )
     else:
         notice = _("{name} is signed up.", name=esc(name))
-    await send(update, context, Screen(notice))
-    await show_card(update, context, draft.data["activity"], 0)
+    await show_card(update, context, draft.data["activity"], 0, notice)
 
 
 async def _finish_edit(
@@ -447,8 +446,8 @@ async def _finish_edit(
     if not changed:
         return await show_stale(update, context, await db.get_activity(activity_id))
     context.services.wake_dispatcher()
-    await send(update, context, Screen(context._("Saved. Everyone signed up gets a message.")))
-    await show_card(update, context, activity_id, 0)
+    notice = context._("Saved. Everyone signed up gets a message.")
+    await show_card(update, context, activity_id, 0, notice)
 
 
 async def _create(update: Update, context: BotContext, draft: Draft) -> None:
