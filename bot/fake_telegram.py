@@ -131,8 +131,11 @@ def check_html(raw: str) -> str:
 class FakeTelegram:
     """The fake Bot API server; hand `request()` objects to build_application."""
 
-    def __init__(self, token: str = TOKEN, *, rate_limit: float | None = None) -> None:
+    def __init__(
+        self, token: str = TOKEN, *, rate_limit: float | None = None, latency: float = 0.0
+    ) -> None:
         self.token = token
+        self.latency = latency  # seconds each request takes, as over a network
         # Like Telegram: more than `rate_limit` messages in any second get 429 retry_after 1.
         self.rate_limit = rate_limit
         self._recent: collections.deque[float] = collections.deque()
@@ -199,6 +202,8 @@ class FakeTelegram:
             return _response(404, {"ok": False, "error_code": 404, "description": "Not Found"})
         method = path.split(prefix, 1)[1]
         params = _params(request)
+        if self.latency and method != "getUpdates":
+            await asyncio.sleep(self.latency)
         self.calls.append(Call(method, params, str(request.url)))
         queue = self.failures.get(method)
         if queue:
@@ -396,6 +401,10 @@ class FakeTelegram:
             return
         update = Update.de_json(data, self.app.bot)
         await self.app.update_processor.process_update(update, self.app.process_update(update))
+
+    def messages_from_bot(self) -> list[FakeMessage]:
+        """Every message the bot sent, in every chat."""
+        return [m for msgs in self.messages.values() for m in msgs if m.from_bot]
 
     def unanswered(self) -> set[str]:
         """Button taps the bot never answered (the phone would show a spinner)."""
