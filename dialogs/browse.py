@@ -226,7 +226,8 @@ async def on_show(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 2)
     if ids is None:
         return await show_stale(update, context)
-    await show_card(update, context, *ids)
+    activity_id, page = ids
+    await show_card(update, context, activity_id, page)
 
 
 HANDLERS = [
