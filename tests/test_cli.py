@@ -245,3 +245,77 @@ def test_a_database_from_a_newer_version_stops_admin_commands(
     raw.close()
     code, _, err = run(["centre", "list", "--config", str(config)], capsys)
     assert code == 2 and "newer vaerested-bot" in err and err.count("\n") == 1
+
+
+def test_roles_are_granted_and_revoked(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.db import RoleName
+
+    run(["centre", "add", "--config", str(config), "--slug", "p", "--name", "P"], capsys)
+    code, out, _ = run(
+        [
+            "role",
+            "grant",
+            "--config",
+            str(config),
+            "--user",
+            "42",
+            "--role",
+            "staff",
+            "--centre",
+            "p",
+        ],
+        capsys,
+    )
+    assert (code, out) == (0, "User 42 is now staff (p)\n")
+    code, out, _ = run(
+        ["role", "grant", "--config", str(config), "--user", "7", "--role", "coordinator"], capsys
+    )
+    assert (code, out) == (0, "User 7 is now coordinator (national)\n")
+    code, _, err = run(
+        ["role", "grant", "--config", str(config), "--user", "42", "--role", "staff"], capsys
+    )
+    assert code == 2 and "staff belong to a centre" in err
+
+    async def roles() -> list[tuple[str, int | None]]:
+        db = await Database.open(tmp_path / "admin.db")
+        try:
+            return [(r.role.value, r.centre_id) for r in await db.list_roles(42)]
+        finally:
+            await db.close()
+
+    assert asyncio.run(roles()) == [(RoleName.STAFF.value, 1)]
+    code, out, _ = run(
+        [
+            "role",
+            "revoke",
+            "--config",
+            str(config),
+            "--user",
+            "42",
+            "--role",
+            "staff",
+            "--centre",
+            "p",
+        ],
+        capsys,
+    )
+    assert (code, out) == (0, "User 42 is no longer staff (p)\n")
+    assert asyncio.run(roles()) == []
+    code, _, err = run(
+        [
+            "role",
+            "revoke",
+            "--config",
+            str(config),
+            "--user",
+            "42",
+            "--role",
+            "staff",
+            "--centre",
+            "p",
+        ],
+        capsys,
+    )
+    assert code == 2 and "is not staff" in err

@@ -328,3 +328,20 @@ async def test_an_expired_invitation_does_not_work(bot: Harness) -> None:
     lene = bot.user(50)
     await lene.send("/start s-abcdefghijkl")
     assert lene.last_text() == "Invitationen er brugt eller udløbet. Bed om en ny."
+
+
+async def test_staff_get_their_commands_in_the_menu_and_users_do_not(bot: Harness) -> None:
+    jens = bot.user(1)
+    await jens.send("/start")
+    assert not [c for c in bot.fake.calls_of("setMyCommands") if "scope" in c.params]
+    await lene_at_parasollen(bot)
+    (call,) = [c for c in bot.fake.calls_of("setMyCommands") if "scope" in c.params]
+    assert call.params["scope"] == {"type": "chat", "chat_id": 50}
+    assert [c["command"] for c in call.params["commands"]] == [
+        "aktiviteter",
+        "mine",
+        "sprog",
+        "hjaelp",
+        "ny_aktivitet",
+        "besked",
+    ]
