@@ -56,6 +56,34 @@ class Harness:
         assert isinstance(services, Services)
         return services
 
+    async def start(self) -> None:
+        """Start the bot as `run` does (without polling): database, menus, dispatcher."""
+        self.app = build_application(
+            self.config,
+            request=self.fake.request(),
+            get_updates_request=self.fake.request(),
+            clock=self.clock,
+            sleep=self.sleep,
+            background=False,
+        )
+        self.fake.attach(self.app)  # type: ignore[arg-type]
+        await self.app.initialize()  # type: ignore[attr-defined]
+        await self.app.post_init(self.app)  # type: ignore[attr-defined]
+
+    async def stop(self) -> None:
+        await self.app.shutdown()  # type: ignore[attr-defined]
+        await self.app.post_shutdown(self.app)  # type: ignore[attr-defined]
+
+    async def restart(self) -> None:
+        """Stop and start again on the same database, as after a crash or an update."""
+        await self.stop()
+        await self.start()
+
+    async def sleep(self, seconds: float) -> None:
+        """Pacing and retry waits: recorded, not waited (the clock is fixed anyway)."""
+        self.slept.append(seconds)
+        await asyncio.sleep(0)
+
     async def dispatch(self) -> int:
         """Send whatever notifications are due now (the background loop is off in tests)."""
         assert self.services.dispatcher is not None
@@ -98,30 +126,12 @@ class Harness:
 async def bot(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Harness]:
     config = load_config(write_config(tmp_path, CONFIG_EXTRA))
     fake = FakeTelegram()
-    clock = FixedClock(NOW)
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        await asyncio.sleep(0)
-
-    app = build_application(
-        config,
-        request=fake.request(),
-        get_updates_request=fake.request(),
-        clock=clock,
-        sleep=sleep,
-        background=False,
-    )
-    fake.attach(app)
-    await app.initialize()
-    await app.post_init(app)  # type: ignore[misc]
-    harness = Harness(app, fake, clock, config, slept=slept)
+    harness = Harness(None, fake, FixedClock(NOW), config)
+    await harness.start()
     try:
         yield harness
     finally:
-        await app.shutdown()
-        await app.post_shutdown(app)  # type: ignore[misc]
+        await harness.stop()
     assert not fake.unanswered(), "a button tap was never answered"
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     if not harness.expect_errors:

@@ -2,16 +2,12 @@
 
 import asyncio
 from collections import Counter
-from pathlib import Path
 
 import httpx
 
-from bot.app import build_application
-from bot.clock import FixedClock
-from bot.config import load_config
 from bot.db import RoleName
-from bot.fake_telegram import FakeTelegram, FakeUser
-from tests.conftest import CONFIG_EXTRA, NOW, Harness, write_config
+from bot.fake_telegram import FakeUser
+from tests.conftest import NOW, Harness
 
 MESSAGE = "Bussen kører kl. 9, ikke kl. 10."
 
@@ -157,9 +153,7 @@ async def test_five_hundred_people_through_429s_blocks_and_a_timeout(bot: Harnes
     assert sum(1 for s in bot.slept if s >= 3) >= 1
 
 
-async def test_a_crash_mid_announcement_resumes_without_duplicates(
-    bot: Harness, tmp_path: Path
-) -> None:
+async def test_a_crash_mid_announcement_resumes_without_duplicates(bot: Harness) -> None:
     lene, people = await setup_centre(bot, 60)
     await write_to_centre(lene)
     await lene.tap("Send")
@@ -169,22 +163,8 @@ async def test_a_crash_mid_announcement_resumes_without_duplicates(
         await asyncio.sleep(0.001)
     task.cancel()  # the process dies here, some messages on their way
     await asyncio.gather(task, return_exceptions=True)
-    await bot.app.shutdown()  # type: ignore[attr-defined]
-    await bot.app.post_shutdown(bot.app)  # type: ignore[attr-defined]
     bot.fake.latency = 0.0
-
-    config = load_config(write_config(tmp_path, CONFIG_EXTRA))
-    app = build_application(
-        config,
-        request=bot.fake.request(),
-        get_updates_request=bot.fake.request(),
-        clock=FixedClock(NOW),
-        background=False,
-    )
-    bot.fake.attach(app)
-    await app.initialize()
-    await app.post_init(app)  # type: ignore[misc]
-    bot.app = app
+    await bot.restart()
     await bot.dispatch()
     status = await bot.db.broadcast_status(1)
     assert status is not None and status.state == "done"

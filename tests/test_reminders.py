@@ -6,9 +6,8 @@ import httpx
 import pytest
 
 from bot.app import build_application
-from bot.clock import FixedClock
 from bot.reminders import ReminderPolicy
-from tests.conftest import CONFIG_EXTRA, Harness, local, write_config
+from tests.conftest import Harness, local, write_config
 
 H = 3600
 START = local(2026, 12, 5, 10)  # Saturday 5 December, 10:00 in Copenhagen
@@ -226,37 +225,17 @@ async def test_a_refused_connection_is_retried(bot: Harness) -> None:
     assert len(reminders_of(jens)) == 1
 
 
-async def test_a_crash_between_claim_and_send_never_resends(bot: Harness, tmp_path: Path) -> None:
+async def test_a_crash_between_claim_and_send_never_resends(bot: Harness) -> None:
     jens, _ = await signed_up(bot)
     due = START - 2 * H
     claimed = await bot.db.claim_notification(due)  # claimed, then the process dies
     assert claimed is not None and claimed.offset_s == 24 * H
-    await bot.app.shutdown()  # type: ignore[attr-defined]
-    await bot.app.post_shutdown(bot.app)  # type: ignore[attr-defined]
-
-    from bot.config import load_config
-
-    config = load_config(write_config(tmp_path, CONFIG_EXTRA))
-    app = build_application(
-        config,
-        request=bot.fake.request(),
-        get_updates_request=bot.fake.request(),
-        clock=FixedClock(due),
-        background=False,
-    )
-    bot.fake.attach(app)
-    await app.initialize()
-    await app.post_init(app)  # type: ignore[misc]
-    try:
-        services = app.bot_data["services"]
-        assert await services.database.count_notifications("unknown") == 1
-        assert await services.dispatcher.run_due() == 1  # only the 2 h one, now due
-        assert await services.database.count_notifications("unknown") == 1
-    finally:
-        await app.shutdown()
-        await app.post_shutdown(app)  # type: ignore[misc]
+    bot.clock.now = lambda: due  # type: ignore[method-assign]
+    await bot.restart()
+    assert await bot.db.count_notifications("unknown") == 1
+    assert await bot.dispatch() == 1  # only the 2 h one, now due
+    assert await bot.db.count_notifications("unknown") == 1
     assert len(reminders_of(jens)) == 1  # the claimed 24 h reminder was never sent
-    bot.app = app  # the fixture shuts this one down again, harmlessly
 
 
 async def test_reminders_can_be_turned_off_and_on(bot: Harness) -> None:

@@ -4,12 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_application
-from bot.clock import FixedClock
-from bot.config import load_config
 from bot.db import RoleName
 from bot.fake_telegram import FakeUser
-from tests.conftest import CONFIG_EXTRA, NOW, Harness, local, write_config
+from tests.conftest import NOW, Harness, local
 
 DENIED = "Det har du ikke adgang til."
 
@@ -145,20 +142,7 @@ async def test_a_restart_in_the_middle_loses_nothing(bot: Harness, tmp_path: Pat
     lene = await lene_at_parasollen(bot)
     await lene.send("/ny_aktivitet")
     await lene.send("Fodbold")
-    await bot.app.shutdown()  # type: ignore[attr-defined]
-    await bot.app.post_shutdown(bot.app)  # type: ignore[attr-defined]
-    config = load_config(write_config(tmp_path, CONFIG_EXTRA))
-    app = build_application(
-        config,
-        request=bot.fake.request(),
-        get_updates_request=bot.fake.request(),
-        clock=FixedClock(NOW),
-        background=False,
-    )
-    bot.fake.attach(app)
-    await app.initialize()
-    await app.post_init(app)  # type: ignore[misc]
-    bot.app = app
+    await bot.restart()
     await lene.tap("I morgen")  # a button from before the restart
     await lene.tap("14.00")
     await lene.send("Stuen")
