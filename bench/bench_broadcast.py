@@ -47,8 +47,13 @@ async def ours(recipients: int, limit: float, folder: Path) -> None:
     )
     config = load_config(path)
     fake = FakeTelegram(rate_limit=limit)
-    app = build_application(config, request=fake.request(), get_updates_request=fake.request(),
-                            clock=FixedClock(NOW), background=False)
+    app = build_application(
+        config,
+        request=fake.request(),
+        get_updates_request=fake.request(),
+        clock=FixedClock(NOW),
+        background=False,
+    )
     await app.initialize()
     await app.post_init(app)  # type: ignore[misc]
     services = app.bot_data["services"]
@@ -59,15 +64,19 @@ async def ours(recipients: int, limit: float, folder: Path) -> None:
         with conn:
             conn.executemany(
                 "INSERT INTO user(id, first_name, locale, created_at, last_seen_at)"
-                " VALUES (?, 'U', 'da', ?, ?)", [(u, NOW, NOW) for u in range(1, recipients + 1)])
+                " VALUES (?, 'U', 'da', ?, ?)",
+                [(u, NOW, NOW) for u in range(1, recipients + 1)],
+            )
             conn.executemany(
                 "INSERT INTO membership(user_id, centre_id, joined_at) VALUES (?, ?, ?)",
-                [(u, centre.id, NOW) for u in range(1, recipients + 1)])
+                [(u, centre.id, NOW) for u in range(1, recipients + 1)],
+            )
         conn.close()
         for uid in range(1, recipients + 1):
             fake.chats[uid] = {"id": uid, "type": "private", "first_name": "U"}
         broadcast_id, count = await db.create_broadcast(
-            0, "centre", centre.id, None, "Bussen kører kl. 9, ikke kl. 10.", None, NOW)
+            0, "centre", centre.id, None, "Bussen kører kl. 9, ikke kl. 10.", None, NOW
+        )
         assert count == recipients
         started = time.perf_counter()
         await services.dispatcher.run_due()
@@ -85,10 +94,11 @@ async def ptb_rate_limiter(recipients: int, limit: float) -> None:
     for uid in range(1, recipients + 1):
         fake.chats[uid] = {"id": uid, "type": "private", "first_name": "U"}
     app = (
-        Application.builder().token(TOKEN).request(fake.request())
+        Application.builder()
+        .token(TOKEN)
+        .request(fake.request())
         .get_updates_request(fake.request())
-        .rate_limiter(AIORateLimiter(overall_max_rate=limit, overall_time_period=1,
-                                     max_retries=5))
+        .rate_limiter(AIORateLimiter(overall_max_rate=limit, overall_time_period=1, max_retries=5))
         .build()
     )
     await app.initialize()

@@ -128,10 +128,12 @@ def build_application(
     )
     app.bot_data["options"] = (sleep, background)
 
-    # Order matters. Group -2: only private chats with people go further.
-    app.add_handlers(menu.GUARD_HANDLERS, group=-2)
-    # Group -1: load the user (and their language) before any dialog.
-    app.add_handler(TypeHandler(Update, load_user), group=-1)
+    # Order matters. Group -3: only private chats with people go further.
+    app.add_handlers(menu.GUARD_HANDLERS, group=-3)
+    # Group -2: load the user (and their language) before any dialog.
+    app.add_handler(TypeHandler(Update, load_user), group=-2)
+    # Group -1: a command or menu button ends a staff dialog still waiting for typed text.
+    app.add_handlers(menu.END_DIALOG_HANDLERS, group=-1)
     # Group 0: the dialogs; the menu's catch-alls (stray text, old buttons) come last.
     dialogs = (onboarding, browse, signup, mine, settings, notices, staff, broadcast, roles)
     for module in (*dialogs, menu):

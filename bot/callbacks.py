@@ -56,6 +56,7 @@ class Action(enum.StrEnum):
     SEND = "send"
     STOP = "stop"  # broadcast id
     INVITE = "inv"  # a staff invitation for a centre: centre id
+    UNGUEST = "unguest"  # take a counter sign-up off: sign-up id
 
 
 _ALLOWED = {
@@ -86,6 +87,7 @@ _ALLOWED = {
         Action.CANCEL_OK,
         Action.INVITE,
         Action.PAGE,
+        Action.UNGUEST,
     },
     Route.BROADCAST: {
         Action.AUDIENCE,

@@ -85,11 +85,12 @@ class BotContext(
             self._access = await load_access(self.db, self.config, self.user.id)
         return self._access
 
-    async def answer_query(self, update: Update) -> None:
-        """Answer the update's button tap, once (Telegram refuses a second answer)."""
+    async def answer_query(self, update: Update, toast: str | None = None) -> None:
+        """Answer the update's button tap, once (Telegram refuses a second answer); a `toast`
+        pops up briefly on the phone without changing any message."""
         if update.callback_query is not None and not self._answered:
             self._answered = True
-            await update.callback_query.answer()
+            await update.callback_query.answer(toast)
 
     def set_locale(self, locale: str) -> None:
         """Switch this update's language (after the user chose another)."""

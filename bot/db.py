@@ -21,6 +21,7 @@ import aiosqlite
 T = TypeVar("T")
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 USER_CACHE_MAX = 100_000
+DRAFT_TTL_S = 86400  # a dialog left alone for a day is forgotten
 DOUBLE_TAP_S = 2  # a cancel this soon after the same person's last change is a double tap
 SEEN_REFRESH_S = 3600  # last_seen_at is rewritten at most hourly: one write per update is waste
 
@@ -522,13 +523,23 @@ class Database:
         """Move an activity or change its place; participants are told and reminders follow."""
 
         def work(c: sqlite3.Connection) -> bool:
-            cur = c.execute(
-                "UPDATE activity SET starts_at = IFNULL(?, starts_at), place = IFNULL(?, place),"
-                " updated_at = ? WHERE id = ? AND status = 'scheduled' AND starts_at > ?",
-                (starts_at, place, now, activity_id, now),
-            )
-            if cur.rowcount != 1:
+            before = c.execute(
+                "SELECT starts_at, place FROM activity WHERE id = ? AND status = 'scheduled'"
+                " AND starts_at > ?",
+                (activity_id, now),
+            ).fetchone()
+            if before is None:
                 return False
+            if (starts_at or before["starts_at"], before["place"] if place is None else place) == (
+                before["starts_at"],
+                before["place"],
+            ):
+                return True  # nothing changed: nobody needs a message
+            c.execute(
+                "UPDATE activity SET starts_at = IFNULL(?, starts_at), place = IFNULL(?, place),"
+                " updated_at = ? WHERE id = ?",
+                (starts_at, place, now, activity_id),
+            )
             confirmed = c.execute(
                 "SELECT id FROM signup WHERE activity_id = ? AND status = 'confirmed'",
                 (activity_id,),
@@ -568,7 +579,8 @@ class Database:
             f"SELECT {_ACTIVITY}, IFNULL(s.status, 'none') AS my_status FROM {_ACTIVITY_FROM}"
             " LEFT JOIN signup s ON s.activity_id = a.id AND s.user_id = :user"
             " WHERE a.status = 'scheduled' AND a.starts_at > :now AND (a.centre_id IS NULL"
-            "   OR a.centre_id IN (SELECT centre_id FROM membership WHERE user_id = :user))"
+            "   OR a.centre_id IN (SELECT centre_id FROM membership WHERE user_id = :user"
+            "     UNION SELECT centre_id FROM role WHERE user_id = :user))"
             " ORDER BY a.starts_at, a.id LIMIT :limit OFFSET :offset",
             {"user": user_id, "now": now, "limit": limit, "offset": offset},
         )
@@ -762,9 +774,12 @@ class Database:
 
     # -- drafts ---------------------------------------------------------------------------
 
-    async def get_draft(self, user_id: int) -> Draft | None:
-        """The user's dialog in progress, or None."""
-        row = await self._one("SELECT kind, step, data FROM draft WHERE user_id = ?", (user_id,))
+    async def get_draft(self, user_id: int, now: int) -> Draft | None:
+        """The user's dialog in progress, or None (also when left for a day)."""
+        row = await self._one(
+            "SELECT kind, step, data FROM draft WHERE user_id = ? AND updated_at > ?",
+            (user_id, now - DRAFT_TTL_S),
+        )
         return None if row is None else Draft(row["kind"], row["step"], json.loads(row["data"]))
 
     async def save_draft(self, user_id: int, draft: Draft, now: int) -> None:
@@ -840,14 +855,40 @@ class Database:
 
         return await self._write(work)
 
-    async def list_guests(self, activity_id: int) -> list[str]:
-        """First names of the counter sign-ups of an activity."""
+    async def list_guests(self, activity_id: int) -> list[tuple[int, str]]:
+        """(sign-up id, first name) of the counter sign-ups of an activity."""
         rows = await self._all(
-            "SELECT guest_name FROM signup WHERE activity_id = ? AND user_id IS NULL"
+            "SELECT id, guest_name FROM signup WHERE activity_id = ? AND user_id IS NULL"
             " AND status IN ('confirmed', 'waitlisted') ORDER BY queue_seq",
             (activity_id,),
         )
-        return [str(r["guest_name"]) for r in rows]
+        return [(int(r["id"]), str(r["guest_name"])) for r in rows]
+
+    async def get_guest_activity(self, signup_id: int) -> Activity | None:
+        """The activity a counter sign-up belongs to, or None."""
+        row = await self._one(
+            f"SELECT {_ACTIVITY} FROM signup s JOIN activity a ON a.id = s.activity_id"
+            " LEFT JOIN centre c ON c.id = a.centre_id WHERE s.id = ? AND s.user_id IS NULL",
+            (signup_id,),
+        )
+        return None if row is None else _activity(row)
+
+    async def cancel_guest(self, signup_id: int, now: int, planner: Planner) -> int | None:
+        """Take a counter sign-up off (promoting the waiting list); its activity id, or None."""
+
+        def work(c: sqlite3.Connection) -> int | None:
+            row = c.execute(
+                "UPDATE signup SET status = 'cancelled', updated_at = ? WHERE id = ?"
+                " AND user_id IS NULL AND status IN ('confirmed', 'waitlisted')"
+                " RETURNING activity_id",
+                (now, signup_id),
+            ).fetchone()
+            if row is None:
+                return None
+            _promote(c, row["activity_id"], now, planner)
+            return int(row["activity_id"])
+
+        return await self._write(work)
 
     # -- announcements --------------------------------------------------------------------
 
@@ -871,10 +912,12 @@ class Database:
         return cur.rowcount == 1
 
     async def count_audience(
-        self, audience: str, centre_id: int | None, activity_id: int | None
+        self, audience: str, centre_id: int | None, activity_id: int | None, author_id: int = 0
     ) -> int:
-        """How many people an announcement would reach."""
-        return await self._read(lambda c: len(_audience(c, audience, centre_id, activity_id)))
+        """How many people an announcement would reach (never its author)."""
+        return await self._read(
+            lambda c: len(_audience(c, audience, centre_id, activity_id, author_id))
+        )
 
     async def create_broadcast(
         self,
@@ -903,7 +946,7 @@ class Database:
                     now,
                 ),
             ).lastrowid
-            users = _audience(c, audience, centre_id, activity_id)
+            users = _audience(c, audience, centre_id, activity_id, author_id)
             c.executemany(
                 "INSERT INTO delivery(broadcast_id, user_id, updated_at) VALUES (?, ?, ?)",
                 [(broadcast_id, u, now) for u in users],
@@ -1170,9 +1213,14 @@ def _view(c: sqlite3.Connection, activity_id: int, user_id: int) -> ActivityView
 
 
 def _audience(
-    c: sqlite3.Connection, audience: str, centre_id: int | None, activity_id: int | None
+    c: sqlite3.Connection,
+    audience: str,
+    centre_id: int | None,
+    activity_id: int | None,
+    author_id: int,
 ) -> list[int]:
-    """The people an announcement goes to: reachable, and (for a centre) wanting it."""
+    """The people an announcement goes to: reachable, (for a centre) wanting it, not the
+    author."""
     if audience == "activity":
         sql = (
             "SELECT DISTINCT s.user_id FROM signup s JOIN user u ON u.id = s.user_id"
@@ -1189,7 +1237,7 @@ def _audience(
     else:
         sql = "SELECT id FROM user WHERE active = 1 ORDER BY id"
         params = ()
-    return [int(r[0]) for r in c.execute(sql, params)]
+    return [int(r[0]) for r in c.execute(sql, params) if r[0] != author_id]
 
 
 def _add_notice(c: sqlite3.Connection, signup_id: int, kind: NoticeKind, now: int) -> None:

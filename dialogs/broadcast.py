@@ -18,7 +18,7 @@ from bot import callbacks
 from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.db import BroadcastJob, BroadcastStatus, Draft
-from bot.i18n import Translator, translator
+from bot.i18n import N_, Translator, translator
 from dialogs.browse import show_stale, when
 from dialogs.common import Screen, button, esc, keyboard, send, short, show, tapped, tapped_args
 from dialogs.staff import deny
@@ -67,8 +67,10 @@ async def render_step(context: BotContext, draft: Draft, problem: str = "") -> S
             )
     elif draft.step == "activity":
         lines.append(_("Which activity?"))
-        for activity_id, title in d["activities"]:
-            rows.append([button(short(title), Route.BROADCAST, Action.AUDIENCE, "a", activity_id)])
+        for number, (activity_id, title, starts) in enumerate(d["activities"], start=1):
+            lines += ["", f"{number}. <b>{esc(title)}</b>", esc(starts)]
+            label = f"{number}. {short(title)}"
+            rows.append([button(label, Route.BROADCAST, Action.AUDIENCE, "a", activity_id)])
         if not d["activities"]:
             lines.append(_("There are no upcoming activities."))
     elif draft.step == "message":
@@ -77,7 +79,12 @@ async def render_step(context: BotContext, draft: Draft, problem: str = "") -> S
         )
     elif draft.step == "preview":
         count = d["count"]
-        lines.append(_.ngettext("It goes to {n} person:", "It goes to {n} people:", count))
+        if count:
+            lines.append(_.ngettext("It goes to {n} person:", "It goes to {n} people:", count))
+        else:
+            lines.append(_("There is nobody to send it to yet (nobody signed up or reachable)."))
+        if d.get("guests"):
+            lines.append(_("{names} have no phone – tell them yourself.", names=esc(d["guests"])))
         lines.append("")
         if d.get("media_kind") == "photo":
             lines.append(_("📷 A photo with the text:"))
@@ -105,18 +112,15 @@ def render_progress(status: BroadcastStatus) -> Screen:
         text = _("📤 Sending… {done} of {total} done.", done=done, total=status.total)
         stop = button(_("⏹ Stop sending"), Route.BROADCAST, Action.STOP, status.id)
         return Screen(text, keyboard([[stop]]))
-    head = _("✅ Sent.") if status.state == "done" else _("⏹ Stopped.")
-    report = _(
-        "{sent} got it · {blocked} have blocked the bot · {failed} failed · {unknown} unknown"
-        " (may have got it)",
-        sent=c.get("sent", 0),
-        blocked=c.get("blocked", 0),
-        failed=c.get("failed", 0),
-        unknown=c.get("unknown", 0),
+    got = _("{sent} of {total} have got the message.", sent=c.get("sent", 0), total=status.total)
+    lines = [("✅ " if status.state == "done" else _("⏹ Stopped.") + " ") + got]
+    problems = (
+        ("blocked", N_("{n} have blocked the bot.")),
+        ("failed", N_("{n} could not be reached.")),
+        ("unknown", N_("{n} may or may not have got it (the connection broke).")),
+        ("skipped", N_("{n} not sent because you stopped.")),
     )
-    lines = [head, report]
-    if c.get("skipped"):
-        lines.append(_("{n} not sent because you stopped.", n=c["skipped"]))
+    lines += [_(text, n=c[state]) for state, text in problems if c.get(state)]
     return Screen("\n".join(lines))
 
 
@@ -143,7 +147,7 @@ async def _save(update: Update, context: BotContext, draft: Draft, problem: str 
 
 async def _load(update: Update, context: BotContext) -> Draft | None:
     assert context.user is not None
-    draft = await context.db.get_draft(context.user.id)
+    draft = await context.db.get_draft(context.user.id, context.now())
     if draft is None or draft.kind != KIND:
         await show_stale(update, context)
         return None
@@ -169,10 +173,10 @@ async def on_audience(update: Update, context: BotContext) -> None:
     elif kind == "a" and target is None:
         rows = await context.db.list_activities(since=context.now())
         d["activities"] = [
-            (a.id, f"{a.title} – {when(context, a)}")
+            (a.id, a.title, when(context, a))
             for a, _ in rows
             if a.status == "scheduled" and access.can_manage(a.centre_id)
-        ][:20]
+        ][:10]
         return await _save(update, context, Draft(KIND, "activity", d))
     elif kind == "a" and target is not None:
         activity = await context.db.get_activity(target)
@@ -215,7 +219,13 @@ async def on_message(update: Update, context: BotContext, draft: Draft) -> None:
             ),
         )
     d["text"] = text
-    d["count"] = await context.db.count_audience(d["audience"], d.get("centre"), d.get("activity"))
+    assert context.user is not None
+    d["count"] = await context.db.count_audience(
+        d["audience"], d.get("centre"), d.get("activity"), context.user.id
+    )
+    if d.get("activity"):
+        guests = await context.db.list_guests(d["activity"])
+        d["guests"] = ", ".join(name for _id, name in guests)
     await _save(update, context, Draft(KIND, "preview", d))
 
 

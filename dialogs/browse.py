@@ -22,6 +22,7 @@ from dialogs.common import Screen, button, esc, keyboard, pager, short, show, ta
 
 PAGE_SIZE = 5
 MAX_PAGE = 1000
+MAX_GUEST_BUTTONS = 10
 ASSUMED_LENGTH_S = 4 * 3600  # how long an activity without an end time is taken to last
 _MARK = {SignupStatus.CONFIRMED: " ✅", SignupStatus.WAITLISTED: " ⏳"}
 
@@ -66,6 +67,7 @@ def render_card(
     notice: str = "",
     *,
     manage: bool = False,
+    guests: Sequence[tuple[int, str]] = (),
 ) -> Screen:
     """The activity card: what, when, where, places, the user's own state and one clear button."""
     a = view.activity
@@ -78,6 +80,9 @@ def render_card(
                 waiting=view.waitlisted,
             )
         )
+        if guests:
+            names = ", ".join(esc(name) for _id, name in guests)
+            lines.append(_("Guests without a phone: {names}", names=names))
     if view.my_status is SignupStatus.CONFIRMED:
         lines += ["", _("✅ You're signed up. See you there!")]
         main = button(_("❌ Cancel my place"), Route.ACTIVITY, Action.LEAVE, a.id, page)
@@ -96,6 +101,9 @@ def render_card(
     rows: list[Sequence[InlineKeyboardButton]] = [[main], [back]]
     if manage:
         rows += staff_rows(a.id, _)
+        for signup_id, name in guests[:MAX_GUEST_BUTTONS]:
+            label = _("❌ Take {name} off", name=short(name))
+            rows.append([button(label, Route.STAFF, Action.UNGUEST, signup_id)])
     return Screen("\n".join(lines), keyboard(rows))
 
 
@@ -162,8 +170,9 @@ async def view_screen(
     if view is None or not is_open(view.activity, context.now()):
         return None
     manage = (await context.access()).can_manage(view.activity.centre_id)
+    guests = await context.db.list_guests(view.activity.id) if manage else []
     starts = when(context, view.activity)
-    return render_card(view, starts, page, context._, notice, manage=manage)
+    return render_card(view, starts, page, context._, notice, manage=manage, guests=guests)
 
 
 def is_open(activity: Activity, now: int) -> bool:

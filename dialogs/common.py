@@ -95,6 +95,12 @@ async def tapped(update: Update, context: BotContext, count: int) -> tuple[int, 
     return callbacks.ints(args, count) if args is not None else None
 
 
+def peek(update: Update, count: int) -> tuple[int, ...] | None:
+    """The tap's ids, without answering it yet (for handlers that may answer with a toast)."""
+    cb = callbacks.decode(update.callback_query.data if update.callback_query else None)
+    return cb.ints(count) if cb else None
+
+
 async def tapped_args(update: Update, context: BotContext) -> tuple[str, ...] | None:
     """Answer the tap and return its raw arguments; None if it does not decode."""
     assert update.callback_query is not None

@@ -17,6 +17,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.access import Access
 from bot.context import BotContext
 from dialogs import broadcast, browse, mine, settings, staff
 from dialogs.common import (
@@ -30,8 +31,8 @@ from dialogs.common import (
 )
 
 
-def render_help(context: BotContext) -> Screen:
-    """What the four buttons do, in as few words as we can."""
+def render_help(context: BotContext, access: Access) -> Screen:
+    """What the four buttons do, in as few words as we can (and the staff's commands)."""
     _ = context._
     lines = [
         "<b>" + _("Help") + "</b>",
@@ -43,11 +44,34 @@ def render_help(context: BotContext) -> Screen:
         _("You never need to type. Just tap the buttons."),
         _("If you are unsure, ask the staff at your centre."),
     ]
+    if access.is_staff:
+        lines += [
+            "",
+            "<b>" + _("For staff") + "</b>",
+            _("/ny_aktivitet – make an activity."),
+            _("/besked – write to the users."),
+            _(
+                "On an activity's card: change the time, place or places, sign up a guest, or"
+                " cancel it."
+            ),
+        ]
+    if access.admin:
+        lines.append(_("/inviter – a link that makes someone staff."))
     return Screen("\n".join(lines))
 
 
 async def cmd_help(update: Update, context: BotContext) -> None:
-    await send(update, context, render_help(context), menu=True)
+    await send(update, context, render_help(context, await context.access()), menu=True)
+
+
+async def end_dialog(update: Update, context: BotContext) -> None:
+    """A command or a menu button ends any staff dialog, so later typing is not taken as its
+    answer (the new command may start another)."""
+    message = update.message
+    if context.user is None or message is None or not message.text:
+        return
+    if message.text.startswith("/") or menu_action(message.text, context.config.bot.locales):
+        await context.db.delete_draft(context.user.id)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
@@ -69,11 +93,11 @@ async def on_text(update: Update, context: BotContext) -> None:
     await send(update, context, await browse.list_screen(context, 0, hint))
 
 
-async def _to_draft(update: Update, context: BotContext) -> bool:
+async def _to_draft(update: Update, context: BotContext, only: str | None = None) -> bool:
     """Hand a message to the staff dialog waiting for it, if there is one."""
     assert context.user is not None
-    draft = await context.db.get_draft(context.user.id)
-    if draft is None:
+    draft = await context.db.get_draft(context.user.id, context.now())
+    if draft is None or (only is not None and draft.kind != only):
         return False
     if draft.kind == broadcast.KIND:
         await broadcast.on_message(update, context, draft)
@@ -84,11 +108,7 @@ async def _to_draft(update: Update, context: BotContext) -> bool:
 
 async def on_other_message(update: Update, context: BotContext) -> None:
     """A photo, sticker, voice message…: for an announcement being written, or a pointer."""
-    if (
-        update.message
-        and (update.message.photo or update.message.voice)
-        and await _to_draft(update, context)
-    ):
+    if await _to_draft(update, context, only=broadcast.KIND):
         return
     hint = context._("I only understand the buttons 🙂 Tap one of them below.")
     await send(update, context, Screen(hint), menu=True)
@@ -113,8 +133,9 @@ async def on_not_private(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop
 
 
-# Registered before every other handler, in its own group (see bot/app.py).
+# Registered before every other handler, in their own groups (see bot/app.py).
 GUARD_HANDLERS = [TypeHandler(Update, on_not_private)]
+END_DIALOG_HANDLERS = [MessageHandler(filters.TEXT, end_dialog)]
 
 HANDLERS = [
     CommandHandler(["hjaelp", "help"], cmd_help),

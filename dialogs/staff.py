@@ -21,7 +21,7 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.db import Activity, Draft, JoinOutcome, NewActivity
 from dialogs.browse import card_lines, is_open, show_card, show_stale, view_screen, when
-from dialogs.common import Screen, button, esc, keyboard, send, show, tapped, tapped_args
+from dialogs.common import Screen, button, esc, keyboard, peek, send, show, tapped_args
 
 NEW, EDIT = "activity", "edit"
 STEPS = {
@@ -35,6 +35,7 @@ TIMES = (9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20)
 CAPACITIES = (5, 10, 15, 20)
 CAPACITY_MAX = 1000
 DAYS_AHEAD = 14
+EDIT_FIELDS = ("t", "p", "c", "g", "x")  # time, place, capacity, guest, cancel
 STEP_ACTIONS = (
     Action.CENTRE,
     Action.DAY,
@@ -75,6 +76,8 @@ async def render_step(context: BotContext, draft: Draft, problem: str = "") -> S
     head = ("✏️ <b>" + esc(d["title"]) + "</b>") if draft.kind == EDIT else _("<b>New activity</b>")
     lines = [problem, ""] if problem else []
     lines.append(head)
+    if draft.kind == EDIT and d.get("current"):
+        lines.append(_("Now: {current}", current=esc(d["current"])))
     rows: list[list[InlineKeyboardButton]] = []
     step = draft.step
     if step == "centre":
@@ -92,6 +95,10 @@ async def render_step(context: BotContext, draft: Draft, problem: str = "") -> S
             for label, x in zip(labels, days, strict=True)
         ]
         rows += [flat[i : i + 2] for i in range(0, len(flat), 2)]
+        if d.get("same_day"):  # moving the time only: the day it is on now, first
+            same = date.fromisoformat(d["same_day"])
+            label = _("Same day ({day})", day=_.day(same))
+            rows.insert(0, [button(label, Route.STAFF, Action.DAY, same.strftime("%Y%m%d"))])
         rows.append([button(_("📅 Another date"), Route.STAFF, Action.OTHER_DAY)])
     elif step == "otherday":
         lines.append(_("Write the date, like 5/12 or 5.12.2026."))
@@ -193,9 +200,10 @@ async def _with_centre(context: BotContext, draft: Draft, centre_id: int) -> Dra
 async def _load(update: Update, context: BotContext) -> Draft | None:
     """The caller's staff draft, if they may still work on it; else answer and say why."""
     assert context.user is not None
-    draft = await context.db.get_draft(context.user.id)
+    draft = await context.db.get_draft(context.user.id, context.now())
     if draft is None or draft.kind not in (NEW, EDIT):
-        await show_stale(update, context)
+        # A second tap on Create (or any step of a finished dialog): leave the result alone.
+        await context.answer_query(update, context._("✅ That is done already."))
         return None
     access = await context.access()
     if draft.step != "centre" and not access.can_manage(draft.data.get("centre")):
@@ -219,13 +227,13 @@ async def _step(update: Update, context: BotContext, draft: Draft, problem: str 
 
 async def on_button(update: Update, context: BotContext) -> None:
     """Every tap inside the dialog: check it belongs to the current step, then go on."""
-    await context.answer_query(update)
     cb = callbacks.decode(update.callback_query.data if update.callback_query else None)
     if cb is None:
         return await show_stale(update, context)
     draft = await _load(update, context)
     if draft is None:
         return
+    await context.answer_query(update)
     args = cb.args
     expected = {
         Action.CENTRE: "centre",
@@ -447,7 +455,22 @@ async def _finish_edit(
         return await show_stale(update, context, await db.get_activity(activity_id))
     context.services.wake_dispatcher()
     notice = context._("Saved. Everyone signed up gets a message.")
+    view = await db.get_activity_view(activity_id, context.user.id)
+    if capacity is not None and view is not None and view.confirmed > capacity:
+        notice += " " + context._(
+            "{n} are signed up already – nobody is taken off.", n=view.confirmed
+        )
+    notice += await guests_warning(context, activity_id)
     await show_card(update, context, activity_id, 0, notice)
+
+
+async def guests_warning(context: BotContext, activity_id: int) -> str:
+    """Guests signed up at the counter have no phone: staff must tell them themselves."""
+    guests = await context.db.list_guests(activity_id)
+    if not guests:
+        return ""
+    names = ", ".join(esc(name) for _id, name in guests)
+    return " " + context._("{names} have no phone – tell them yourself.", names=names)
 
 
 async def _create(update: Update, context: BotContext, draft: Draft) -> None:
@@ -512,7 +535,7 @@ async def abort(update: Update, context: BotContext) -> None:
 async def on_edit(update: Update, context: BotContext) -> None:
     """A staff button on a card: start changing time, place or places, a guest, or cancel."""
     args = await tapped_args(update, context)
-    if args is None or len(args) != 2 or not args[0].isdigit() or args[1] not in "tpcgx":
+    if args is None or len(args) != 2 or not args[0].isdigit() or args[1] not in EDIT_FIELDS:
         return await show_stale(update, context)
     activity = await context.db.get_activity(int(args[0]))
     if activity is None or not is_open(activity, context.now()):
@@ -528,37 +551,65 @@ async def on_edit(update: Update, context: BotContext) -> None:
         yes = button(context._("Yes, cancel it"), Route.STAFF, Action.CANCEL_OK, activity.id)
         no = button(context._("No, keep it"), Route.ACTIVITY, Action.SHOW, activity.id, 0)
         return await show(update, context, Screen(question, keyboard([[yes], [no]])))
+    tz = activity.timezone or context.config.bot.timezone
+    current = {
+        "t": when(context, activity),
+        "p": activity.place or "–",
+        "c": str(activity.capacity) if activity.capacity else context._("No limit"),
+        "g": "",
+    }[args[1]]
     data = {
         "activity": activity.id,
         "field": args[1],
         "title": activity.title,
         "centre": activity.centre_id,
-        "tz": activity.timezone or context.config.bot.timezone,
+        "tz": tz,
         "places": await context.db.recent_places(activity.centre_id),
+        "current": current,
+        "same_day": datetime.fromtimestamp(activity.starts_at, ZoneInfo(tz)).date().isoformat(),
     }
     draft = Draft(EDIT, STEPS[args[1]][0], data)
     await _step(update, context, draft)
 
 
 async def on_cancel_ok(update: Update, context: BotContext) -> None:
-    ids = await tapped(update, context, 1)
+    ids = peek(update, 1)
     activity = await context.db.get_activity(ids[0]) if ids else None
     if activity is None:
         return await show_stale(update, context)
     if not (await context.access()).can_manage(activity.centre_id):
         return await deny(update, context)
+    if activity.status == "cancelled":  # a second tap on "Ja, aflys den"
+        return await context.answer_query(update, context._("✅ That is done already."))
+    await context.answer_query(update)
     if not await context.db.cancel_activity(activity.id, context.now()):
         return await show_stale(update, context, activity)
     context.services.wake_dispatcher()
     text = context._(
         "{title} is cancelled. Everyone signed up gets a message.",
         title="<b>" + esc(activity.title) + "</b>",
-    )
+    ) + await guests_warning(context, activity.id)
     await show(update, context, Screen(text))
+
+
+async def on_unguest(update: Update, context: BotContext) -> None:
+    """Take a guest (signed up at the counter) off again; the waiting list moves up."""
+    ids = peek(update, 1)
+    activity = await context.db.get_guest_activity(ids[0]) if ids else None
+    if ids is None or activity is None:
+        return await show_stale(update, context)
+    if not (await context.access()).can_manage(activity.centre_id):
+        return await deny(update, context)
+    await context.answer_query(update)
+    if await context.db.cancel_guest(ids[0], context.now(), context.services.planner) is None:
+        return await show_card(update, context, activity.id, 0)
+    context.services.wake_dispatcher()
+    await show_card(update, context, activity.id, 0, context._("The guest is taken off."))
 
 
 HANDLERS = [
     CommandHandler(["ny_aktivitet", "new_activity"], cmd_new_activity),
+    CallbackQueryHandler(on_unguest, pattern=callbacks.pattern(Route.STAFF, Action.UNGUEST)),
     CallbackQueryHandler(on_edit, pattern=callbacks.pattern(Route.STAFF, Action.EDIT)),
     CallbackQueryHandler(on_cancel_ok, pattern=callbacks.pattern(Route.STAFF, Action.CANCEL_OK)),
     CallbackQueryHandler(on_button, pattern=callbacks.pattern_any(Route.STAFF, *STEP_ACTIONS)),

@@ -35,7 +35,7 @@ async def test_staff_make_an_activity_in_a_few_taps_and_one_title(bot: Harness) 
     lene = await lene_at_parasollen(bot)
     await lene.send("/ny_aktivitet")
     assert lene.last_text() == "Ny aktivitet\nHvad hedder den? Skriv en kort titel."
-    assert [b for b, _ in lene.last_message().buttons()] == ["⬅️ Tilbage", "✖️ Fortryd"]
+    assert [b for b, _ in lene.last_message().buttons()] == ["⬅️ Tilbage", "✖️ Afbryd"]
     await lene.send("Fodbold")
     assert "Hvilken dag?" in lene.last_text()
     labels = [b for b, _ in lene.last_message().buttons()]
@@ -56,7 +56,7 @@ async def test_staff_make_an_activity_in_a_few_taps_and_one_title(bot: Harness) 
     ((activity, confirmed),) = await bot.db.list_activities()
     assert (activity.title, activity.place, activity.capacity) == ("Fodbold", "Fælledparken", 10)
     assert activity.starts_at == local(2026, 11, 29, 14)
-    assert await bot.db.get_draft(50) is None
+    assert await bot.db.get_draft(50, bot.clock.now()) is None
     jens = bot.user(1)
     await jens.send("/start c-parasollen")
     assert "1. Fodbold\nsøndag 29. november kl. 14.00" in jens.last_text()
@@ -101,10 +101,10 @@ async def test_each_bad_input_is_explained_and_the_step_asked_again(
     await lene.send("/ny_aktivitet")
     for text in step_inputs:
         await lene.send(text)
-    step = (await bot.db.get_draft(50)).step  # type: ignore[union-attr]
+    step = (await bot.db.get_draft(50, bot.clock.now())).step  # type: ignore[union-attr]
     await lene.send(bad)
     assert lene.last_text().startswith(expected)
-    assert (await bot.db.get_draft(50)).step == step  # type: ignore[union-attr]
+    assert (await bot.db.get_draft(50, bot.clock.now())).step == step  # type: ignore[union-attr]
     assert await bot.db.list_activities() == []
 
 
@@ -123,9 +123,12 @@ async def test_back_and_stop(bot: Harness) -> None:
     await lene.tap("I morgen")
     await lene.tap("Tilbage")
     assert "Hvilken dag?" in lene.last_text()
-    await lene.tap("Fortryd")
+    await lene.tap("Afbryd")
     assert lene.last_text() == "Okay – intet blev ændret."
-    assert await bot.db.get_draft(50) is None and await bot.db.list_activities() == []
+    assert (
+        await bot.db.get_draft(50, bot.clock.now()) is None
+        and await bot.db.list_activities() == []
+    )
 
 
 async def test_an_old_step_button_does_not_skip_ahead(bot: Harness) -> None:
@@ -135,7 +138,7 @@ async def test_an_old_step_button_does_not_skip_ahead(bot: Harness) -> None:
     await lene.tap("I morgen")
     await lene.tap_data("v1:stf:day:20261205", lene.last_message())
     assert lene.last_text().startswith("Den knap er forældet – her er du nået til.")
-    assert (await bot.db.get_draft(50)).step == "time"  # type: ignore[union-attr]
+    assert (await bot.db.get_draft(50, bot.clock.now())).step == "time"  # type: ignore[union-attr]
 
 
 async def test_a_restart_in_the_middle_loses_nothing(bot: Harness, tmp_path: Path) -> None:
@@ -174,7 +177,7 @@ async def test_people_who_are_not_staff_are_refused_and_nothing_changes(bot: Har
         assert jens.last_text() in (DENIED,) or "forældet" in jens.last_text(), data
     activity = await bot.db.get_activity(activity_id)
     assert activity is not None and activity.status == "scheduled" and activity.capacity == 5
-    assert await bot.db.get_draft(1) is None
+    assert await bot.db.get_draft(1, bot.clock.now()) is None
     # The card shows no staff buttons to users.
     await jens.tap_data(f"v1:act:show:{activity_id}:0")
     assert "✏️ Tid" not in [b for b, _ in jens.last_message().buttons()]
@@ -265,13 +268,14 @@ async def test_a_guest_at_the_counter_takes_a_place(bot: Harness) -> None:
     assert "Skriv fornavnet på den, du tilmelder." in lene.last_text()
     await lene.send("Poul")
     assert lene.last_text().endswith(
-        "For personalet: 1 tilmeldt, 0 på venteliste.\n\nPoul er tilmeldt."
+        "For personalet: 1 tilmeldt, 0 på venteliste.\nGæster uden telefon: Poul\n\n"
+        "Poul er tilmeldt."
     )
     await lene.tap_data(f"v1:act:show:{activity_id}:0")
     await lene.tap("Tilmeld en gæst")
     await lene.send("Hanne")
     assert "Der var fuldt, så Hanne er nr. 1 på ventelisten." in lene.last_text()
-    assert await bot.db.list_guests(activity_id) == ["Poul", "Hanne"]
+    assert [name for _, name in await bot.db.list_guests(activity_id)] == ["Poul", "Hanne"]
     jens = bot.user(1)
     await jens.send("/start c-parasollen")
     await jens.tap("1. Tur")
