@@ -202,3 +202,25 @@ async def test_staff_cannot_write_to_everyone_by_forging_the_button(bot: Harness
     await lene.tap_data("v1:bc:aud:all")
     assert lene.last_text() == "Det har du ikke adgang til."
     assert (await bot.db.get_draft(LENE, bot.clock.now())).step == "audience"  # type: ignore[union-attr]
+
+
+async def test_a_voice_message_with_a_caption(bot: Harness) -> None:
+    lene, (jens, _maria) = await setup_centre(bot)
+    await lene.send("/besked")
+    await lene.tap("Alle på Café Parasollen")
+    await lene.send_voice("Hør her", file_id="voice-7")
+    assert "🎤 En talebesked med teksten:\nHør her" in lene.last_text()
+    await lene.tap("Send")
+    await bot.dispatch()
+    (voice,) = [m for m in jens.bot_messages() if m.kind == "voice"]
+    assert (voice.file_id, voice.text) == ("voice-7", "📣 Café Parasollen\n\nHør her")
+
+
+async def test_the_progress_message_changes_at_most_every_five_seconds(bot: Harness) -> None:
+    lene, _ = await setup_centre(bot, 3)
+    await write_to_centre(lene)
+    await lene.tap("Send")
+    now = bot.clock.now()
+    assert await bot.db.claim_report(1, now, 5)
+    assert not await bot.db.claim_report(1, now + 4, 5)
+    assert await bot.db.claim_report(1, now + 5, 5)
