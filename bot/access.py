@@ -26,6 +26,31 @@ class Access:
         """May run the activities and announcements of a centre (None: national ones)."""
         return self.admin or (centre_id is not None and centre_id in self.staff_of)
 
+    @property
+    def sees_everything(self) -> bool:
+        return self.admin or self.national_coordinator
+
+    @property
+    def may_count(self) -> bool:
+        """May use the coordinators' figures at all."""
+        return self.sees_everything or bool(self.staff_of or self.coordinator_of)
+
+    def scope(self) -> list[int] | None:
+        """The centres whose figures they see; None for all of them."""
+        return None if self.sees_everything else sorted(self.staff_of | self.coordinator_of)
+
+    def can_view(self, centre_id: int | None) -> bool:
+        """May see an activity's figures."""
+        if self.sees_everything:
+            return True
+        return centre_id is not None and centre_id in (self.staff_of | self.coordinator_of)
+
+    def can_see_names(self, centre_id: int | None) -> bool:
+        """May see who signed up: the centre's own staff and coordinators (and admins)."""
+        if self.admin:
+            return True
+        return centre_id is not None and centre_id in (self.staff_of | self.coordinator_of)
+
 
 NOBODY = Access(False, frozenset(), frozenset(), False)
 

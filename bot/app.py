@@ -32,6 +32,7 @@ from bot.reminders import Dispatcher, ReminderPolicy, Renderers
 from dialogs import (
     broadcast,
     browse,
+    counts,
     menu,
     mine,
     notices,
@@ -135,7 +136,9 @@ def build_application(
     # Group -1: a command or menu button ends a staff dialog still waiting for typed text.
     app.add_handlers(menu.END_DIALOG_HANDLERS, group=-1)
     # Group 0: the dialogs; the menu's catch-alls (stray text, old buttons) come last.
-    dialogs = (onboarding, browse, signup, mine, settings, notices, staff, broadcast, roles)
+    dialogs = (
+        onboarding, browse, signup, mine, settings, notices, staff, broadcast, roles, counts,
+    )
     for module in (*dialogs, menu):
         app.add_handlers(module.HANDLERS)
     app.add_error_handler(on_error)

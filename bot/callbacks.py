@@ -24,6 +24,7 @@ class Route(enum.StrEnum):
     REMINDER = "rem"
     STAFF = "stf"
     BROADCAST = "bc"
+    COUNTS = "tal"
 
 
 class Action(enum.StrEnum):
@@ -57,6 +58,10 @@ class Action(enum.StrEnum):
     STOP = "stop"  # broadcast id
     INVITE = "inv"  # a staff invitation for a centre: centre id
     UNGUEST = "unguest"  # take a counter sign-up off: sign-up id
+    ATTENDANCE = "att"  # the attendance list: activity id
+    ATTEND = "mark"  # tick or untick one person: activity id, sign-up id
+    WALK_IN = "walk"  # one more (1) or one less (0) without a sign-up: activity id
+    EXPORT = "exp"  # a(ctivities) or m(onthly), and a period code
 
 
 _ALLOWED = {
@@ -88,6 +93,14 @@ _ALLOWED = {
         Action.INVITE,
         Action.PAGE,
         Action.UNGUEST,
+    },
+    Route.COUNTS: {
+        Action.PAGE,
+        Action.SHOW,
+        Action.ATTENDANCE,
+        Action.ATTEND,
+        Action.WALK_IN,
+        Action.EXPORT,
     },
     Route.BROADCAST: {
         Action.AUDIENCE,

@@ -13,10 +13,12 @@ import os
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import aiosqlite
+from zoneinfo import ZoneInfo
 
 T = TypeVar("T")
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
@@ -216,6 +218,37 @@ class BroadcastStatus:
     @property
     def open(self) -> int:
         return self.counts.get("pending", 0) + self.counts.get("sending", 0)
+
+
+@dataclass(frozen=True)
+class ActivityCounts:
+    """An activity with its numbers, for coordinators."""
+
+    activity: Activity
+    confirmed: int  # people with a place, guests included
+    waitlisted: int
+    guests: int  # counter sign-ups (no phone)
+    attended: int  # marked present, walk-ins included
+
+
+@dataclass(frozen=True)
+class Participant:
+    signup_id: int
+    name: str
+    guest: bool  # signed up at the counter
+    waitlisted: bool
+    attended: bool
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A period's figures for funders."""
+
+    held: int  # activities that took place
+    signups: int  # places taken at them
+    attended: int
+    cancellations: int  # places given back
+    unique: int  # different people with a place
 
 
 @dataclass(frozen=True)
@@ -1107,6 +1140,167 @@ class Database:
         )
         return int(cur.rowcount)
 
+    # -- coordinators: counts, attendance, exports ----------------------------------------
+
+    async def activity_counts(
+        self, centres: Sequence[int] | None, since: int, until: int, offset: int, limit: int
+    ) -> list[ActivityCounts]:
+        """Scheduled activities starting in [since, until) of some centres (None: all), with
+        their numbers; one query for the page."""
+        rows = await self._all(
+            f"{_COUNTS} WHERE a.status = 'scheduled' AND a.starts_at >= :since"
+            f" AND a.starts_at < :until AND {_SCOPE}"
+            " GROUP BY a.id ORDER BY a.starts_at, a.id LIMIT :limit OFFSET :offset",
+            _scope_params(centres, since=since, until=until, limit=limit, offset=offset),
+        )
+        return [_counts(r) for r in rows]
+
+    async def counts_of(self, activity_id: int) -> ActivityCounts | None:
+        """One activity's numbers, or None if it is unknown."""
+        row = await self._one(f"{_COUNTS} WHERE a.id = :a GROUP BY a.id", {"a": activity_id})
+        return None if row is None else _counts(row)
+
+    async def participants(self, activity_id: int) -> list[Participant]:
+        """Everyone with a place or on the waiting list, in queue order, and who came."""
+        rows = await self._all(
+            "SELECT s.id, IFNULL(u.first_name, s.guest_name) AS name, s.user_id IS NULL AS guest,"
+            " s.status = 'waitlisted' AS waitlisted, t.id IS NOT NULL AS attended"
+            " FROM signup s LEFT JOIN user u ON u.id = s.user_id"
+            " LEFT JOIN attendance t ON t.activity_id = s.activity_id AND t.signup_id = s.id"
+            " WHERE s.activity_id = ? AND s.status IN ('confirmed', 'waitlisted')"
+            " ORDER BY s.status, s.queue_seq",
+            (activity_id,),
+        )
+        return [
+            Participant(r["id"], r["name"] or "?", bool(r["guest"]), bool(r["waitlisted"]),
+                        bool(r["attended"]))
+            for r in rows
+        ]
+
+    async def centre_breakdown(self, activity_id: int) -> list[tuple[str | None, int]]:
+        """For a national activity: how many places each centre's people hold (by the centre
+        each person joined first; None for people of no centre)."""
+        rows = await self._all(
+            "SELECT c.name, count(*) AS n FROM signup s"
+            " LEFT JOIN centre c ON c.id = (SELECT m.centre_id FROM membership m"
+            "   WHERE m.user_id = s.user_id ORDER BY m.joined_at, m.centre_id LIMIT 1)"
+            " WHERE s.activity_id = ? AND s.status = 'confirmed'"
+            " GROUP BY c.id ORDER BY n DESC, c.name",
+            (activity_id,),
+        )
+        return [(r["name"], int(r["n"])) for r in rows]
+
+    async def toggle_attendance(self, activity_id: int, signup_id: int, by: int, now: int) -> bool:
+        """Mark a participant present, or not any more; True if now marked present."""
+
+        def work(c: sqlite3.Connection) -> bool:
+            gone = c.execute(
+                "DELETE FROM attendance WHERE activity_id = ? AND signup_id = ?",
+                (activity_id, signup_id),
+            ).rowcount
+            if gone:
+                return False
+            c.execute(
+                "INSERT INTO attendance(activity_id, signup_id, marked_by, marked_at)"
+                " SELECT ?, id, ?, ? FROM signup WHERE id = ? AND activity_id = ?"
+                " AND status = 'confirmed'",
+                (activity_id, by, now, signup_id, activity_id),
+            )
+            return True
+
+        return await self._write(work)
+
+    async def add_walk_in(self, activity_id: int, by: int, now: int) -> None:
+        """Count someone who came without signing up."""
+        await self._write(
+            lambda c: c.execute(
+                "INSERT INTO attendance(activity_id, signup_id, marked_by, marked_at)"
+                " VALUES (?, NULL, ?, ?)",
+                (activity_id, by, now),
+            )
+        )
+
+    async def remove_walk_in(self, activity_id: int) -> bool:
+        """Take one walk-in back (a mistaken tap)."""
+        cur = await self._write(
+            lambda c: c.execute(
+                "DELETE FROM attendance WHERE id = (SELECT max(id) FROM attendance"
+                " WHERE activity_id = ? AND signup_id IS NULL)",
+                (activity_id,),
+            )
+        )
+        return cur.rowcount == 1
+
+    async def walk_ins(self, activity_id: int) -> int:
+        """How many came without signing up."""
+        row = await self._one(
+            "SELECT count(*) AS n FROM attendance WHERE activity_id = ? AND signup_id IS NULL",
+            (activity_id,),
+        )
+        return int(row["n"])
+
+    async def summary(self, centres: Sequence[int] | None, since: int, until: int) -> Summary:
+        """Activities held in [since, until) (before `until`), and their figures."""
+        params = _scope_params(centres, since=since, until=until)
+        held = (
+            f"SELECT a.id FROM activity a WHERE a.status = 'scheduled' AND a.starts_at >= :since"
+            f" AND a.starts_at < :until AND {_SCOPE}"
+        )
+        row = await self._one(
+            f"SELECT (SELECT count(*) FROM ({held})) AS held,"
+            f" (SELECT count(*) FROM signup WHERE status = 'confirmed' AND activity_id IN ({held}))"
+            "   AS signups,"
+            f" (SELECT count(*) FROM attendance WHERE activity_id IN ({held})) AS attended,"
+            f" (SELECT count(*) FROM signup WHERE status = 'cancelled' AND activity_id IN ({held}))"
+            "   AS cancellations,"
+            " (SELECT count(DISTINCT user_id) FROM signup WHERE status = 'confirmed'"
+            f"   AND activity_id IN ({held})) AS uniq",
+            params,
+        )
+        return Summary(row["held"], row["signups"], row["attended"], row["cancellations"],
+                       row["uniq"])
+
+    async def weekly(
+        self, centres: Sequence[int] | None, since: int, weeks: int
+    ) -> list[tuple[int, int]]:
+        """Sign-ups and attendance of the activities of each week from `since`: `weeks` pairs."""
+        rows = await self._all(
+            "SELECT (a.starts_at - :since) / 604800 AS week,"
+            " (SELECT count(*) FROM signup s WHERE s.activity_id = a.id"
+            "   AND s.status = 'confirmed') AS signups,"
+            " (SELECT count(*) FROM attendance t WHERE t.activity_id = a.id) AS attended"
+            " FROM activity a WHERE a.status = 'scheduled' AND a.starts_at >= :since"
+            f" AND a.starts_at < :until AND {_SCOPE}",
+            _scope_params(centres, since=since, until=since + weeks * 604800),
+        )
+        series = [[0, 0] for _ in range(weeks)]
+        for r in rows:
+            series[r["week"]][0] += r["signups"]
+            series[r["week"]][1] += r["attended"]
+        return [(s, t) for s, t in series]
+
+    async def export_activities(
+        self, centres: Sequence[int] | None, since: int, until: int
+    ) -> list[ActivityCounts]:
+        """Every scheduled activity in the period with its numbers, for the spreadsheet."""
+        return await self.activity_counts(centres, since, until, 0, -1)
+
+    async def export_monthly(
+        self, centres: Sequence[int] | None, since: int, until: int, timezone: str
+    ) -> list[tuple[str, str, int]]:
+        """(month 'YYYY-MM', centre, different people with a place) — no names."""
+        offset = _utc_offset(timezone, since)
+        rows = await self._all(
+            "SELECT strftime('%Y-%m', a.starts_at + :offset, 'unixepoch') AS month,"
+            " IFNULL(c.name, '') AS centre, count(DISTINCT s.user_id) AS people"
+            " FROM activity a LEFT JOIN centre c ON c.id = a.centre_id"
+            " JOIN signup s ON s.activity_id = a.id AND s.status = 'confirmed'"
+            " WHERE a.status = 'scheduled' AND a.starts_at >= :since AND a.starts_at < :until"
+            f" AND {_SCOPE} GROUP BY month, a.centre_id ORDER BY month, centre",
+            _scope_params(centres, since=since, until=until, offset=offset),
+        )
+        return [(r["month"], r["centre"], int(r["people"])) for r in rows]
+
     async def count_notifications(self, state: str | None = None, kind: str | None = None) -> int:
         """How many notifications there are (in a state, of a kind)."""
         row = await self._one(
@@ -1210,6 +1404,36 @@ def _view(c: sqlite3.Connection, activity_id: int, user_id: int) -> ActivityView
         my_status=status,
         my_position=int(row["position"]) if status is SignupStatus.WAITLISTED else 0,
     )
+
+
+_COUNTS = (
+    f"SELECT {_ACTIVITY},"
+    " count(s.id) FILTER (WHERE s.status = 'confirmed') AS confirmed,"
+    " count(s.id) FILTER (WHERE s.status = 'waitlisted') AS waitlisted,"
+    " count(s.id) FILTER (WHERE s.user_id IS NULL AND s.status != 'cancelled') AS guests,"
+    " (SELECT count(*) FROM attendance t WHERE t.activity_id = a.id) AS attended"
+    f" FROM {_ACTIVITY_FROM} LEFT JOIN signup s ON s.activity_id = a.id"
+)
+
+
+def _counts(row: sqlite3.Row) -> ActivityCounts:
+    return ActivityCounts(
+        _activity(row), row["confirmed"], row["waitlisted"], row["guests"], row["attended"]
+    )
+
+
+# Which activities a coordinator's figures cover: some centres, or (all = 1) everything.
+_SCOPE = "(:all = 1 OR a.centre_id IN (SELECT value FROM json_each(:centres)))"
+
+
+def _scope_params(centres: Sequence[int] | None, **values: Any) -> dict[str, Any]:
+    return {"all": int(centres is None), "centres": json.dumps(list(centres or [])), **values}
+
+
+def _utc_offset(timezone: str, at: int) -> int:
+    """Seconds the time zone is ahead of UTC at an instant (months are cut in local time)."""
+    offset = datetime.fromtimestamp(at, ZoneInfo(timezone)).utcoffset()
+    return int(offset.total_seconds()) if offset else 0
 
 
 def _audience(

@@ -1,0 +1,366 @@
+"""Coordinators: sign-up counts, waiting lists, attendance, period figures, exports, a chart.
+
+Who: coordinators (a centre's, or national), staff (their own centre) and admins. Entry: /tal
+(/counts) with nothing, `uge`/`måned` (week/month) or `graf` (chart); /eksport (/export).
+Names are shown only to the staff and coordinators of that centre. Attendance is ticked on
+the day, one tap per name, "+ gæst" for walk-ins. Writes: attendance.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import callbacks, export
+from bot.access import Access
+from bot.callbacks import Action, Route
+from bot.context import BotContext
+from bot.db import Activity, ActivityCounts
+from dialogs.browse import card_lines, show_stale, when
+from dialogs.common import (
+    Screen,
+    button,
+    esc,
+    keyboard,
+    pager,
+    send,
+    short,
+    show,
+    tapped,
+    tapped_args,
+)
+from dialogs.staff import deny
+
+PAGE_SIZE = 8
+HORIZON_DAYS = 14
+CHART_WEEKS = 12
+MAX_NAME_BUTTONS = 40
+PERIODS = {"uge": "week", "week": "week", "måned": "month", "maaned": "month", "month": "month"}
+
+
+def _tz(context: BotContext) -> ZoneInfo:
+    return context.config.bot.tz
+
+
+def _today(context: BotContext) -> date:
+    return datetime.fromtimestamp(context.now(), _tz(context)).date()
+
+
+def _midnight(day: date, tz: ZoneInfo) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=tz).timestamp())
+
+
+def render_counts(
+    items: list[ActivityCounts], page: int, has_next: bool, context: BotContext
+) -> Screen:
+    """The next 14 days, one activity a line: when, what, places, waiting list, guests."""
+    _ = context._
+    lines = ["<b>" + _("Sign-ups – the next 14 days") + "</b>"]
+    if not items:
+        lines.append(_("No activities in the next 14 days."))
+    rows: list[list[InlineKeyboardButton]] = []
+    for number, item in enumerate(items, start=page * PAGE_SIZE + 1):
+        a = item.activity
+        places = f"{item.confirmed}/{a.capacity}" if a.capacity is not None else str(item.confirmed)
+        figures = _(
+            "{places} signed up · {waiting} waiting · {guests} guests",
+            places=places,
+            waiting=item.waitlisted,
+            guests=item.guests,
+        )
+        lines += ["", f"{number}. <b>{esc(a.title)}</b> – {esc(when(context, a))}", figures]
+        rows.append([button(f"{number}. {short(a.title)}", Route.COUNTS, Action.SHOW, a.id, page)])
+    rows.append(pager(Route.COUNTS, page, has_next, _))
+    return Screen("\n".join(lines), keyboard(rows))
+
+
+async def counts_screen(context: BotContext, access: Access, page: int) -> Screen:
+    today = _today(context)
+    since = context.now()
+    until = _midnight(today + timedelta(days=HORIZON_DAYS + 1), _tz(context))
+    items = await context.db.activity_counts(
+        access.scope(), since, until, page * PAGE_SIZE, PAGE_SIZE + 1
+    )
+    return render_counts(items[:PAGE_SIZE], page, len(items) > PAGE_SIZE, context)
+
+
+async def card_screen(context: BotContext, access: Access, activity: Activity, page: int) -> Screen:
+    """An activity for coordinators: numbers, names (if theirs to see), centres, attendance."""
+    _, db = context._, context.db
+    item = await db.counts_of(activity.id) or ActivityCounts(activity, 0, 0, 0, 0)
+    lines = card_lines(activity, when(context, activity), _) + [""]
+    places = str(activity.capacity) if activity.capacity is not None else "–"
+    lines.append(_("Signed up: {n} of {places}", n=item.confirmed, places=places))
+    lines.append(_("Waiting list: {n}", n=item.waitlisted))
+    lines.append(_("Guests without a phone: {n}", n=item.guests))
+    if item.attended:
+        lines.append(_("Came: {n}", n=item.attended))
+    if access.can_see_names(activity.centre_id):
+        people = await db.participants(activity.id)
+        confirmed = [esc(p.name) + (" ✔️" if p.attended else "") for p in people
+                     if not p.waitlisted]
+        waiting = [esc(p.name) for p in people if p.waitlisted]
+        if confirmed:
+            lines += ["", _("Names: {names}", names=", ".join(confirmed))]
+        if waiting:
+            lines.append(_("On the waiting list: {names}", names=", ".join(waiting)))
+    if activity.centre_id is None:
+        breakdown = await db.centre_breakdown(activity.id)
+        parts = [f"{esc(name or _('no centre'))} {n}" for name, n in breakdown]
+        if parts:
+            lines += ["", _("From the centres: {parts}", parts=" · ".join(parts))]
+    rows = []
+    if access.can_see_names(activity.centre_id) and _is_today(context, activity):
+        rows.append([button(_("✔️ Attendance"), Route.COUNTS, Action.ATTENDANCE, activity.id)])
+    rows.append([button(_("⬅️ Back"), Route.COUNTS, Action.PAGE, page)])
+    return Screen("\n".join(lines), keyboard(rows))
+
+
+def _is_today(context: BotContext, activity: Activity) -> bool:
+    """Attendance is ticked, and corrected, on the day of the activity."""
+    tz = ZoneInfo(activity.timezone or context.config.bot.timezone)
+    day = datetime.fromtimestamp(activity.starts_at, tz).date()
+    return datetime.fromtimestamp(context.now(), tz).date() == day
+
+
+async def attendance_screen(context: BotContext, activity: Activity, notice: str = "") -> Screen:
+    _ = context._
+    people = [p for p in await context.db.participants(activity.id) if not p.waitlisted]
+    walk_ins = await context.db.walk_ins(activity.id)
+    came = sum(p.attended for p in people) + walk_ins
+    lines = [notice, ""] if notice else []
+    lines += [
+        _("✔️ Attendance – {title}", title="<b>" + esc(activity.title) + "</b>"),
+        _("Tap the people who came."),
+        _("Came: {n} (of them {walk_ins} without signing up)", n=came, walk_ins=walk_ins),
+    ]
+    rows = []
+    for p in people[:MAX_NAME_BUTTONS]:
+        mark = "✅" if p.attended else "⬜"
+        label = f"{mark} {short(p.name)}" + (" " + _("(guest)") if p.guest else "")
+        rows.append([button(label, Route.COUNTS, Action.ATTEND, activity.id, p.signup_id)])
+    walk = [button(_("+ guest"), Route.COUNTS, Action.WALK_IN, activity.id, 1)]
+    if walk_ins:
+        walk.append(button(_("− guest"), Route.COUNTS, Action.WALK_IN, activity.id, 0))
+    rows.append(walk)
+    rows.append([button(_("⬅️ Back"), Route.COUNTS, Action.SHOW, activity.id, 0)])
+    return Screen("\n".join(lines), keyboard(rows))
+
+
+def _period(context: BotContext, which: str) -> tuple[int, int, str]:
+    """This calendar week or month so far: (since, until, a title)."""
+    _, tz, today = context._, _tz(context), _today(context)
+    if which == "week":
+        first = today - timedelta(days=today.weekday())
+        last = first + timedelta(days=6)
+        title = _("This week ({first} – {last})", first=_.day(first), last=_.day(last))
+        return _midnight(first, tz), _midnight(last + timedelta(days=1), tz), title
+    first = today.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    last = following - timedelta(days=1)
+    title = _("This month ({first} – {last})", first=_.day(first), last=_.day(last))
+    return _midnight(first, tz), _midnight(following, tz), title
+
+
+async def summary_screen(context: BotContext, access: Access, which: str) -> Screen:
+    _ = context._
+    since, until, title = _period(context, which)
+    s = await context.db.summary(access.scope(), since, min(until, context.now()))
+    lines = [
+        "<b>" + esc(title) + "</b>",
+        _("Activities held: {n}", n=s.held),
+        _("Places taken: {n}", n=s.signups),
+        _("Came: {n}", n=s.attended),
+        _("Places given back: {n}", n=s.cancellations),
+        _("Different people: {n}", n=s.unique),
+    ]
+    return Screen("\n".join(lines))
+
+
+async def send_chart(update: Update, context: BotContext, access: Access) -> None:
+    _, tz = context._, _tz(context)
+    this_monday = _today(context) - timedelta(days=_today(context).weekday())
+    first = this_monday - timedelta(weeks=CHART_WEEKS - 1)
+    series = await context.db.weekly(access.scope(), _midnight(first, tz), CHART_WEEKS)
+    labels = [_.day(first + timedelta(weeks=i)) for i in range(CHART_WEEKS)]
+    png = export.weekly_chart(labels, [s for s, _t in series], [t for _s, t in series], _)
+    assert update.effective_chat is not None
+    caption = _("Sign-ups and attendance per week, the last 12 weeks.")
+    await context.bot.send_photo(update.effective_chat.id, InputFile(png, "chart.png"),
+                                 caption=caption)
+
+
+async def cmd_counts(update: Update, context: BotContext) -> None:
+    access = await context.access()
+    if not access.may_count:
+        return await deny(update, context)
+    word = (context.args[0].lower() if context.args else "").strip()
+    if word in PERIODS:
+        screen = await summary_screen(context, access, PERIODS[word])
+    elif word in ("graf", "chart"):
+        return await send_chart(update, context, access)
+    else:
+        screen = await counts_screen(context, access, 0)
+    await send(update, context, screen)
+
+
+async def _activity_for(update: Update, context: BotContext, activity_id: int) -> Activity | None:
+    """The activity, if the user may see its figures; otherwise say why and return None."""
+    activity = await context.db.get_activity(activity_id)
+    if activity is None:
+        await show_stale(update, context)
+        return None
+    if not (await context.access()).can_view(activity.centre_id):
+        await deny(update, context)
+        return None
+    return activity
+
+
+async def on_page(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 1)
+    access = await context.access()
+    if ids is None or ids[0] > 1000:
+        return await show_stale(update, context)
+    if not access.may_count:
+        return await deny(update, context)
+    await show(update, context, await counts_screen(context, access, ids[0]))
+
+
+async def on_show(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 2)
+    activity = await _activity_for(update, context, ids[0]) if ids else None
+    if ids is None:
+        return await show_stale(update, context)
+    if activity is not None:
+        await show(update, context, await card_screen(context, await context.access(),
+                                                      activity, ids[1]))
+
+
+async def _attendance_allowed(
+    update: Update, context: BotContext, activity_id: int
+) -> Activity | None:
+    activity = await _activity_for(update, context, activity_id)
+    if activity is None:
+        return None
+    if not (await context.access()).can_see_names(activity.centre_id):
+        await deny(update, context)
+        return None
+    if not _is_today(context, activity) or activity.status != "scheduled":
+        notice = context._("Attendance is ticked on the day of the activity.")
+        await show(update, context, Screen(notice))
+        return None
+    return activity
+
+
+async def on_attendance(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 1)
+    activity = await _attendance_allowed(update, context, ids[0]) if ids else None
+    if ids is None:
+        return await show_stale(update, context)
+    if activity is not None:
+        await show(update, context, await attendance_screen(context, activity))
+
+
+async def on_attend(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 2)
+    activity = await _attendance_allowed(update, context, ids[0]) if ids else None
+    if ids is None:
+        return await show_stale(update, context)
+    if activity is None:
+        return
+    assert context.user is not None
+    await context.db.toggle_attendance(activity.id, ids[1], context.user.id, context.now())
+    await show(update, context, await attendance_screen(context, activity))
+
+
+async def on_walk_in(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 2)
+    activity = await _attendance_allowed(update, context, ids[0]) if ids else None
+    if ids is None or ids[1] > 1:
+        return await show_stale(update, context)
+    if activity is None:
+        return
+    assert context.user is not None
+    if ids[1]:
+        await context.db.add_walk_in(activity.id, context.user.id, context.now())
+    else:
+        await context.db.remove_walk_in(activity.id)
+    await show(update, context, await attendance_screen(context, activity))
+
+
+# -- export ------------------------------------------------------------------------------------
+
+EXPORT_PERIODS = ("cm", "lm", "cy", "ly")  # this month, last month, this year, last year
+
+
+def export_period(context: BotContext, code: str) -> tuple[date, date]:
+    """[first, last] day of a period named by its button."""
+    today = _today(context)
+    this_month = today.replace(day=1)
+    if code == "cm":
+        return this_month, (this_month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    if code == "lm":
+        last = this_month - timedelta(days=1)
+        return last.replace(day=1), last
+    year = today.year if code == "cy" else today.year - 1
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def render_export_menu(context: BotContext) -> Screen:
+    _ = context._
+    names = {"cm": _("this month"), "lm": _("last month"), "cy": _("this year"),
+             "ly": _("last year")}
+    rows = [[button(_("📄 Activities – {period}", period=names[p]), Route.COUNTS, Action.EXPORT,
+                    "a", p)] for p in EXPORT_PERIODS]
+    rows += [[button(_("📊 People per month – {period}", period=names[p]), Route.COUNTS,
+                     Action.EXPORT, "m", p)] for p in ("cy", "ly")]
+    text = _("Which spreadsheet? It comes as a file that opens in Excel.")
+    return Screen(text, keyboard(rows))
+
+
+async def cmd_export(update: Update, context: BotContext) -> None:
+    if not (await context.access()).may_count:
+        return await deny(update, context)
+    await send(update, context, render_export_menu(context))
+
+
+async def on_export(update: Update, context: BotContext) -> None:
+    args = await tapped_args(update, context)
+    access = await context.access()
+    if args is None or len(args) != 2 or args[0] not in "am" or args[1] not in EXPORT_PERIODS:
+        return await show_stale(update, context)
+    if not access.may_count:
+        return await deny(update, context)
+    first, last = export_period(context, args[1])
+    data, name = await build_export(context, access.scope(), args[0] == "m", first, last)
+    assert update.effective_chat is not None
+    await context.bot.send_document(update.effective_chat.id, InputFile(data, name))
+
+
+async def build_export(
+    context: BotContext, scope: list[int] | None, monthly: bool, first: date, last: date
+) -> tuple[bytes, str]:
+    """The CSV file of a period, and its file name."""
+    tz, db = _tz(context), context.db
+    since, until = _midnight(first, tz), _midnight(last + timedelta(days=1), tz)
+    if monthly:
+        rows = await db.export_monthly(scope, since, until, context.config.bot.timezone)
+        return export.monthly_csv(rows, context._), f"deltagere-{first}-{last}.csv"
+    items = await db.export_activities(scope, since, until)
+    data = export.activities_csv(items, context.config.bot.timezone, context._)
+    return data, f"aktiviteter-{first}-{last}.csv"
+
+
+HANDLERS = [
+    CommandHandler(["tal", "counts"], cmd_counts),
+    CommandHandler(["eksport", "export"], cmd_export),
+    CallbackQueryHandler(on_page, pattern=callbacks.pattern(Route.COUNTS, Action.PAGE)),
+    CallbackQueryHandler(on_show, pattern=callbacks.pattern(Route.COUNTS, Action.SHOW)),
+    CallbackQueryHandler(on_attendance, pattern=callbacks.pattern(Route.COUNTS, Action.ATTENDANCE)),
+    CallbackQueryHandler(on_attend, pattern=callbacks.pattern(Route.COUNTS, Action.ATTEND)),
+    CallbackQueryHandler(on_walk_in, pattern=callbacks.pattern(Route.COUNTS, Action.WALK_IN)),
+    CallbackQueryHandler(on_export, pattern=callbacks.pattern(Route.COUNTS, Action.EXPORT)),
+]
