@@ -137,7 +137,16 @@ def build_application(
     app.add_handlers(menu.END_DIALOG_HANDLERS, group=-1)
     # Group 0: the dialogs; the menu's catch-alls (stray text, old buttons) come last.
     dialogs = (
-        onboarding, browse, signup, mine, settings, notices, staff, broadcast, roles, counts,
+        onboarding,
+        browse,
+        signup,
+        mine,
+        settings,
+        notices,
+        staff,
+        broadcast,
+        roles,
+        counts,
     )
     for module in (*dialogs, menu):
         app.add_handlers(module.HANDLERS)

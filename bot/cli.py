@@ -13,7 +13,7 @@ import io
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -93,6 +93,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv", type=Path)
     p = command(activity, "list", "list upcoming activities", cmd_activity_list)
     p.add_argument("--centre", metavar="SLUG")
+
+    p = command(sub, "export", "write a CSV of activities (or people per month)", cmd_export)
+    scope = p.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--centre", metavar="SLUG", help="one centre")
+    scope.add_argument("--national", action="store_true", help="every centre and national")
+    p.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.csv")
+    p.add_argument(
+        "--monthly",
+        action="store_true",
+        help="different people per month and centre instead (no names)",
+    )
 
     role = command(sub, "role", "grant or revoke staff, coordinator and admin roles")
     actions = role.add_subparsers(metavar="ACTION")
@@ -318,6 +331,35 @@ def cmd_role_revoke(args: argparse.Namespace) -> None:
         if not await db.revoke_role(args.user, role, centre_id):
             raise UsageError(f"user {args.user} is not {role.value} ({where})")
         print(f"User {args.user} is no longer {role.value} ({where})")
+
+    _with_db(args, work)
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from bot.export import export_file  # matplotlib and friends load only when needed
+    from bot.i18n import translator
+
+    try:
+        first, last = date.fromisoformat(args.first), date.fromisoformat(args.last)
+    except ValueError:
+        raise UsageError("--from and --to must be dates like 2026-12-31") from None
+    if last < first:
+        raise UsageError("--to is before --from")
+
+    async def work(config: Config, db: Database) -> None:
+        scope = None
+        if args.centre:
+            centre = await db.get_centre_by_slug(args.centre)
+            if centre is None:
+                raise UsageError(f"unknown centre {args.centre!r}")
+            scope = [centre.id]
+        _ = translator(config.bot.default_locale)
+        data, _name = await export_file(
+            db, scope, args.monthly, first, last, config.bot.timezone, _
+        )
+        args.out.write_bytes(data)
+        rows = data.count(b"\n") - 1
+        print(f"Wrote {rows} rows to {args.out}")
 
     _with_db(args, work)
 

@@ -1172,8 +1172,13 @@ class Database:
             (activity_id,),
         )
         return [
-            Participant(r["id"], r["name"] or "?", bool(r["guest"]), bool(r["waitlisted"]),
-                        bool(r["attended"]))
+            Participant(
+                r["id"],
+                r["name"] or "?",
+                bool(r["guest"]),
+                bool(r["waitlisted"]),
+                bool(r["attended"]),
+            )
             for r in rows
         ]
 
@@ -1257,8 +1262,9 @@ class Database:
             f"   AND activity_id IN ({held})) AS uniq",
             params,
         )
-        return Summary(row["held"], row["signups"], row["attended"], row["cancellations"],
-                       row["uniq"])
+        return Summary(
+            row["held"], row["signups"], row["attended"], row["cancellations"], row["uniq"]
+        )
 
     async def weekly(
         self, centres: Sequence[int] | None, since: int, weeks: int
@@ -1338,10 +1344,11 @@ def _join(
     full = state["capacity"] is not None and state["confirmed"] >= state["capacity"]
     signup_id = c.execute(
         "INSERT INTO signup(activity_id, user_id, status, queue_seq, created_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+        " updated_at, tapped_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(activity_id, user_id) DO UPDATE SET status = excluded.status,"
-        " queue_seq = excluded.queue_seq, updated_at = excluded.updated_at RETURNING id",
-        (activity_id, user_id, "waitlisted" if full else "confirmed", state["seq"], now, now),
+        " queue_seq = excluded.queue_seq, updated_at = excluded.updated_at,"
+        " tapped_at = excluded.tapped_at RETURNING id",
+        (activity_id, user_id, "waitlisted" if full else "confirmed", state["seq"], now, now, now),
     ).fetchone()[0]
     if full:
         return JoinResult(JoinOutcome.WAITLISTED, int(state["waitlisted"]) + 1)
@@ -1356,7 +1363,7 @@ def _cancel(
     state = _one_in(
         c,
         "SELECT a.status, a.starts_at, s.id AS signup_id, s.status AS mine,"
-        " (SELECT max(updated_at) FROM signup x WHERE x.user_id = :u) AS last_change"
+        " (SELECT max(tapped_at) FROM signup x WHERE x.user_id = :u) AS last_change"
         " FROM activity a LEFT JOIN signup s ON s.activity_id = a.id AND s.user_id = :u"
         " WHERE a.id = :a",
         {"a": activity_id, "u": user_id},
@@ -1370,8 +1377,8 @@ def _cancel(
         # a second tap this soon is the same tap again, not a wish to cancel.
         return CancelResult(CancelOutcome.TOO_SOON)
     c.execute(
-        "UPDATE signup SET status = 'cancelled', updated_at = ? WHERE id = ?",
-        (now, state["signup_id"]),
+        "UPDATE signup SET status = 'cancelled', updated_at = ?, tapped_at = ? WHERE id = ?",
+        (now, now, state["signup_id"]),
     )
     c.execute(
         "UPDATE notification SET state = 'skipped' WHERE signup_id = ? AND state = 'pending'",

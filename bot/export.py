@@ -5,15 +5,23 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.db import ActivityCounts
+from bot.db import ActivityCounts, Database
 from bot.i18n import N_, Translator
 
 ACTIVITY_COLUMNS = (
-    N_("Date"), N_("Time"), N_("Centre"), N_("Activity"), N_("Place"), N_("Places"),
-    N_("Signed up"), N_("Waiting list"), N_("Guests without phone"), N_("Came"),
+    N_("Date"),
+    N_("Time"),
+    N_("Centre"),
+    N_("Activity"),
+    N_("Place"),
+    N_("Places"),
+    N_("Signed up"),
+    N_("Waiting list"),
+    N_("Guests without phone"),
+    N_("Came"),
 )
 MONTHLY_COLUMNS = (N_("Month"), N_("Centre"), N_("Different people with a place"))
 
@@ -33,11 +41,20 @@ def activities_csv(items: list[ActivityCounts], default_timezone: str, _: Transl
     for item in items:
         a = item.activity
         local = datetime.fromtimestamp(a.starts_at, ZoneInfo(a.timezone or default_timezone))
-        rows.append([
-            local.strftime("%Y-%m-%d"), local.strftime("%H:%M"), a.centre_name or national,
-            a.title, a.place, "" if a.capacity is None else a.capacity, item.confirmed,
-            item.waitlisted, item.guests, item.attended,
-        ])
+        rows.append(
+            [
+                local.strftime("%Y-%m-%d"),
+                local.strftime("%H:%M"),
+                a.centre_name or national,
+                a.title,
+                a.place,
+                "" if a.capacity is None else a.capacity,
+                item.confirmed,
+                item.waitlisted,
+                item.guests,
+                item.attended,
+            ]
+        )
     return _csv([_(c) for c in ACTIVITY_COLUMNS], rows)
 
 
@@ -46,6 +63,27 @@ def monthly_csv(items: list[tuple[str, str, int]], _: Translator) -> bytes:
     national = _("National – for all centres")
     rows: list[list[object]] = [[m, c or national, n] for m, c, n in items]
     return _csv([_(c) for c in MONTHLY_COLUMNS], rows)
+
+
+async def export_file(
+    db: Database,
+    scope: list[int] | None,
+    monthly: bool,
+    first: date,
+    last: date,
+    timezone: str,
+    _: Translator,
+) -> tuple[bytes, str]:
+    """The CSV of the days first…last (local), and a file name for it."""
+    tz = ZoneInfo(timezone)
+    since = int(datetime(first.year, first.month, first.day, tzinfo=tz).timestamp())
+    end = last + timedelta(days=1)
+    until = int(datetime(end.year, end.month, end.day, tzinfo=tz).timestamp())
+    if monthly:
+        rows = await db.export_monthly(scope, since, until, timezone)
+        return monthly_csv(rows, _), f"deltagere-{first}-{last}.csv"
+    items = await db.export_activities(scope, since, until)
+    return activities_csv(items, timezone, _), f"aktiviteter-{first}-{last}.csv"
 
 
 def weekly_chart(labels: list[str], signups: list[int], came: list[int], _: Translator) -> bytes:

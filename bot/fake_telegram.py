@@ -68,6 +68,7 @@ class FakeMessage:
     from_bot: bool
     kind: str = "text"
     file_id: str = ""
+    file_bytes: bytes = b""
 
     def buttons(self) -> list[tuple[str, str]]:
         """(label, callback data) of every inline button, top to bottom."""
@@ -312,12 +313,20 @@ class FakeTelegram:
         markup = self._markup(p, chat_id)
         self.sent_times.append(time.perf_counter())
         msg = FakeMessage(chat_id, next(self._ids), raw, plain, markup, True, kind=kind)
-        msg.file_id = str(p.get(kind, ""))
+        media = p.get(kind, "")
+        if isinstance(media, str) and media.startswith("attach://"):
+            media = p.get(media.removeprefix("attach://"), b"")
+        if isinstance(media, bytes):  # an upload: keep the bytes, give it an id
+            msg.file_bytes, msg.file_id = media, f"upload-{msg.message_id}"
+        else:
+            msg.file_id = str(media)
         data = self._store(msg)
         if kind == "photo":
             data["photo"] = [
                 {"file_id": msg.file_id, "file_unique_id": "u", "width": 1, "height": 1}
             ]
+        elif kind == "document":
+            data["document"] = {"file_id": msg.file_id, "file_unique_id": "u"}
         else:
             data["voice"] = {"file_id": msg.file_id, "file_unique_id": "u", "duration": 1}
         data["caption"] = data.pop("text")
@@ -328,6 +337,9 @@ class FakeTelegram:
 
     def _api_sendVoice(self, p: dict[str, Any]) -> dict[str, Any]:
         return self._media(p, "voice")
+
+    def _api_sendDocument(self, p: dict[str, Any]) -> dict[str, Any]:
+        return self._media(p, "document")
 
     def _find(self, p: dict[str, Any]) -> FakeMessage:
         chat_id = self._chat(p)

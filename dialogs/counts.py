@@ -64,7 +64,9 @@ def render_counts(
     rows: list[list[InlineKeyboardButton]] = []
     for number, item in enumerate(items, start=page * PAGE_SIZE + 1):
         a = item.activity
-        places = f"{item.confirmed}/{a.capacity}" if a.capacity is not None else str(item.confirmed)
+        places = (
+            f"{item.confirmed}/{a.capacity}" if a.capacity is not None else str(item.confirmed)
+        )
         figures = _(
             "{places} signed up · {waiting} waiting · {guests} guests",
             places=places,
@@ -87,7 +89,9 @@ async def counts_screen(context: BotContext, access: Access, page: int) -> Scree
     return render_counts(items[:PAGE_SIZE], page, len(items) > PAGE_SIZE, context)
 
 
-async def card_screen(context: BotContext, access: Access, activity: Activity, page: int) -> Screen:
+async def card_screen(
+    context: BotContext, access: Access, activity: Activity, page: int
+) -> Screen:
     """An activity for coordinators: numbers, names (if theirs to see), centres, attendance."""
     _, db = context._, context.db
     item = await db.counts_of(activity.id) or ActivityCounts(activity, 0, 0, 0, 0)
@@ -100,8 +104,9 @@ async def card_screen(context: BotContext, access: Access, activity: Activity, p
         lines.append(_("Came: {n}", n=item.attended))
     if access.can_see_names(activity.centre_id):
         people = await db.participants(activity.id)
-        confirmed = [esc(p.name) + (" ✔️" if p.attended else "") for p in people
-                     if not p.waitlisted]
+        confirmed = [
+            esc(p.name) + (" ✔️" if p.attended else "") for p in people if not p.waitlisted
+        ]
         waiting = [esc(p.name) for p in people if p.waitlisted]
         if confirmed:
             lines += ["", _("Names: {names}", names=", ".join(confirmed))]
@@ -189,8 +194,9 @@ async def send_chart(update: Update, context: BotContext, access: Access) -> Non
     png = export.weekly_chart(labels, [s for s, _t in series], [t for _s, t in series], _)
     assert update.effective_chat is not None
     caption = _("Sign-ups and attendance per week, the last 12 weeks.")
-    await context.bot.send_photo(update.effective_chat.id, InputFile(png, "chart.png"),
-                                 caption=caption)
+    await context.bot.send_photo(
+        update.effective_chat.id, InputFile(png, "chart.png"), caption=caption
+    )
 
 
 async def cmd_counts(update: Update, context: BotContext) -> None:
@@ -235,8 +241,9 @@ async def on_show(update: Update, context: BotContext) -> None:
     if ids is None:
         return await show_stale(update, context)
     if activity is not None:
-        await show(update, context, await card_screen(context, await context.access(),
-                                                      activity, ids[1]))
+        await show(
+            update, context, await card_screen(context, await context.access(), activity, ids[1])
+        )
 
 
 async def _attendance_allowed(
@@ -311,12 +318,32 @@ def export_period(context: BotContext, code: str) -> tuple[date, date]:
 
 def render_export_menu(context: BotContext) -> Screen:
     _ = context._
-    names = {"cm": _("this month"), "lm": _("last month"), "cy": _("this year"),
-             "ly": _("last year")}
-    rows = [[button(_("📄 Activities – {period}", period=names[p]), Route.COUNTS, Action.EXPORT,
-                    "a", p)] for p in EXPORT_PERIODS]
-    rows += [[button(_("📊 People per month – {period}", period=names[p]), Route.COUNTS,
-                     Action.EXPORT, "m", p)] for p in ("cy", "ly")]
+    names = {
+        "cm": _("this month"),
+        "lm": _("last month"),
+        "cy": _("this year"),
+        "ly": _("last year"),
+    }
+    rows = [
+        [
+            button(
+                _("📄 Activities – {period}", period=names[p]), Route.COUNTS, Action.EXPORT, "a", p
+            )
+        ]
+        for p in EXPORT_PERIODS
+    ]
+    rows += [
+        [
+            button(
+                _("📊 People per month – {period}", period=names[p]),
+                Route.COUNTS,
+                Action.EXPORT,
+                "m",
+                p,
+            )
+        ]
+        for p in ("cy", "ly")
+    ]
     text = _("Which spreadsheet? It comes as a file that opens in Excel.")
     return Screen(text, keyboard(rows))
 
@@ -335,23 +362,17 @@ async def on_export(update: Update, context: BotContext) -> None:
     if not access.may_count:
         return await deny(update, context)
     first, last = export_period(context, args[1])
-    data, name = await build_export(context, access.scope(), args[0] == "m", first, last)
+    data, name = await export.export_file(
+        context.db,
+        access.scope(),
+        args[0] == "m",
+        first,
+        last,
+        context.config.bot.timezone,
+        context._,
+    )
     assert update.effective_chat is not None
     await context.bot.send_document(update.effective_chat.id, InputFile(data, name))
-
-
-async def build_export(
-    context: BotContext, scope: list[int] | None, monthly: bool, first: date, last: date
-) -> tuple[bytes, str]:
-    """The CSV file of a period, and its file name."""
-    tz, db = _tz(context), context.db
-    since, until = _midnight(first, tz), _midnight(last + timedelta(days=1), tz)
-    if monthly:
-        rows = await db.export_monthly(scope, since, until, context.config.bot.timezone)
-        return export.monthly_csv(rows, context._), f"deltagere-{first}-{last}.csv"
-    items = await db.export_activities(scope, since, until)
-    data = export.activities_csv(items, context.config.bot.timezone, context._)
-    return data, f"aktiviteter-{first}-{last}.csv"
 
 
 HANDLERS = [
@@ -359,7 +380,9 @@ HANDLERS = [
     CommandHandler(["eksport", "export"], cmd_export),
     CallbackQueryHandler(on_page, pattern=callbacks.pattern(Route.COUNTS, Action.PAGE)),
     CallbackQueryHandler(on_show, pattern=callbacks.pattern(Route.COUNTS, Action.SHOW)),
-    CallbackQueryHandler(on_attendance, pattern=callbacks.pattern(Route.COUNTS, Action.ATTENDANCE)),
+    CallbackQueryHandler(
+        on_attendance, pattern=callbacks.pattern(Route.COUNTS, Action.ATTENDANCE)
+    ),
     CallbackQueryHandler(on_attend, pattern=callbacks.pattern(Route.COUNTS, Action.ATTEND)),
     CallbackQueryHandler(on_walk_in, pattern=callbacks.pattern(Route.COUNTS, Action.WALK_IN)),
     CallbackQueryHandler(on_export, pattern=callbacks.pattern(Route.COUNTS, Action.EXPORT)),

@@ -141,3 +141,18 @@ async def test_no_centre_and_nothing_on_offers_the_centre_picker(bot: Harness) -
     assert [b for b, _ in jens.last_message().buttons()] == ["🏠 Vælg dit værested"]
     await jens.tap("Vælg dit værested")
     assert "Hvilket værested kommer du på?" in jens.last_text()
+
+
+async def test_someone_just_moved_up_can_still_cancel_at_once(bot: Harness) -> None:
+    centre = await bot.centre()
+    await bot.activity(centre, "Tur", capacity=1)
+    jens, maria = bot.user(1, "Jens"), bot.user(2, "Maria")
+    for person in (jens, maria):
+        await person.send("/start c-parasollen")
+        await person.tap("1. Tur")
+        await person.tap("Tilmeld mig")
+    bot.clock.advance(60)
+    await jens.tap("Afmeld")  # Maria moves up this very second...
+    await maria.tap("Gå af ventelisten")  # ...and her old card's button still cancels
+    view = await bot.db.get_activity_view(1, 2)
+    assert view is not None and view.my_status == "cancelled"

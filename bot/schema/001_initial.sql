@@ -50,6 +50,7 @@ CREATE TABLE signup (
     queue_seq    INTEGER NOT NULL,                -- order of the latest (re)join: waiting-list order
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL,
+    tapped_at    INTEGER NOT NULL DEFAULT 0,      -- the person's own last change (not promotions)
     UNIQUE (activity_id, user_id)
 );
 CREATE INDEX signup_by_activity ON signup(activity_id, status, queue_seq);
