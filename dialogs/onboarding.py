@@ -83,7 +83,7 @@ async def cmd_start(update: Update, context: BotContext) -> None:
         return await _open_activity(update, context, int(match.group(1)))
     if match := _INVITATION_LINK.match(payload):
         return await roles.accept(update, context, match.group(1))
-    if (await context.access()).is_staff:
+    if (await context.access()).may_count:  # staff, coordinators, admins
         await roles.set_staff_menu(context, context.user.id, context._.locale)
     if context.user.onboarded:
         return await show(

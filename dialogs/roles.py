@@ -15,6 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.callbacks import Action, Route
+from bot.access import load_access
 from bot.context import BotContext
 from bot.i18n import N_, translator
 from dialogs.browse import show_stale
@@ -35,15 +36,25 @@ STAFF_COMMANDS = (
     ("ny_aktivitet", "new_activity", N_("New activity")),
     ("besked", "broadcast", N_("Write to users")),
 )
+COORDINATOR_COMMANDS = (
+    ("tal", "counts", N_("Sign-ups and attendance")),
+    ("eksport", "export", N_("Spreadsheet for Excel")),
+)
+ADMIN_COMMANDS = (("inviter", "invite", N_("Invite new staff")),)
 
 
 async def set_staff_menu(context: BotContext, user_id: int, locale: str) -> None:
-    """Show the staff commands in this person's Telegram menu (their chat only)."""
+    """Show the commands of this person's roles in their Telegram menu (their chat only)."""
     _ = translator(locale)
-    commands = [
-        BotCommand(da if locale == "da" else en, _(text))
-        for da, en, text in USER_COMMANDS + STAFF_COMMANDS
-    ]
+    access = await load_access(context.db, context.config, user_id)
+    entries = USER_COMMANDS
+    if access.is_staff:
+        entries += STAFF_COMMANDS
+    if access.may_count:
+        entries += COORDINATOR_COMMANDS
+    if access.admin:
+        entries += ADMIN_COMMANDS
+    commands = [BotCommand(da if locale == "da" else en, _(text)) for da, en, text in entries]
     try:
         await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id))
     except TelegramError as exc:

@@ -302,3 +302,11 @@ def test_the_export_from_the_command_line(tmp_path: Path) -> None:
     )
     assert done.stdout == f"Wrote 1 rows to {out}\n"
     assert parse_csv(out.read_bytes())[1][:4] == ["2026-12-05", "10:00", "P", "Fodbold"]
+
+
+async def test_a_coordinator_gets_the_counting_commands_in_the_menu(bot: Harness) -> None:
+    parasollen = await bot.centre()
+    await coordinator(bot, parasollen.id)
+    (call,) = [c for c in bot.fake.calls_of("setMyCommands") if "scope" in c.params]
+    assert [c["command"] for c in call.params["commands"]][-2:] == ["tal", "eksport"]
+    assert "ny_aktivitet" not in [c["command"] for c in call.params["commands"]]

@@ -332,4 +332,6 @@ async def test_staff_get_their_commands_in_the_menu_and_users_do_not(bot: Harnes
         "hjaelp",
         "ny_aktivitet",
         "besked",
+        "tal",
+        "eksport",
     ]
