@@ -47,7 +47,7 @@ async def set_staff_menu(context: BotContext, user_id: int, locale: str) -> None
     """Show the commands of this person's roles in their Telegram menu (their chat only)."""
     _ = translator(locale)
     access = await load_access(context.db, context.config, user_id)
-    entries = USER_COMMANDS
+    entries: tuple[tuple[str, str, str], ...] = USER_COMMANDS
     if access.is_staff:
         entries += STAFF_COMMANDS
     if access.may_count:
