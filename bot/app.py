@@ -37,6 +37,7 @@ from dialogs import (
     mine,
     notices,
     onboarding,
+    privacy,
     roles,
     settings,
     signup,
@@ -48,6 +49,8 @@ logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 TICK_S = 30  # the dispatcher's safety tick: due rows go out even if an alarm was missed
+RETENTION_EVERY_S = 86400  # forgetting inactive people and old announcements: daily
+RETENTION_FIRST_S = 600  # ...starting ten minutes after start-up
 
 DESCRIPTION = N_(
     "Hi! I show you what's on at your centre (værested) and across the country."
@@ -147,6 +150,7 @@ def build_application(
         broadcast,
         roles,
         counts,
+        privacy,
     )
     for module in (*dialogs, menu):
         app.add_handlers(module.HANDLERS)
@@ -173,6 +177,9 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     if background:
         assert app.job_queue is not None
         app.job_queue.run_repeating(_wake, interval=TICK_S, first=TICK_S, name="notify-tick")
+        app.job_queue.run_repeating(
+            _retention, interval=RETENTION_EVERY_S, first=RETENTION_FIRST_S, name="retention"
+        )
         arm = partial(_arm, app, services)
         app.bot_data["dispatcher_task"] = asyncio.create_task(
             services.dispatcher.run_forever(arm), name="dispatcher"
@@ -208,6 +215,10 @@ def _arm(app: Application, services: Services, due: int | None) -> None:  # type
 
 async def _wake(context: BotContext) -> None:
     context.services.wake_dispatcher()
+
+
+async def _retention(context: BotContext) -> None:
+    await privacy.run_retention(context.services)
 
 
 async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]

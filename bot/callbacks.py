@@ -41,6 +41,7 @@ class Action(enum.StrEnum):
     NOT_COMING = "no"  # a reminder's "I can't come": activity id
     REMINDERS = "rem"  # settings: reminders on (1) or off (0)
     ANNOUNCE = "ann"  # settings: a centre's announcements on/off: centre id, 0/1
+    ERASE = "erase"  # erase everything about me (after /slet_mig asked)
     # Staff dialogs (the state itself is in the draft table):
     CENTRE = "ctr"  # choose the centre: centre id (0: national)
     DAY = "day"  # a day: yyyymmdd
@@ -76,6 +77,7 @@ _ALLOWED = {
         Action.LEAVE_OK,
         Action.REMINDERS,
         Action.ANNOUNCE,
+        Action.ERASE,
     },
     Route.REMINDER: {Action.COMING, Action.NOT_COMING},
     Route.STAFF: {

@@ -61,12 +61,18 @@ class BroadcastConfig:
 
 
 @dataclass(frozen=True)
+class PrivacyConfig:
+    forget_after: int  # seconds without contact after which a person is erased
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig
     database: DatabaseConfig
     bot: BotConfig
     reminders: RemindersConfig
     broadcast: BroadcastConfig
+    privacy: PrivacyConfig
 
 
 _SCHEMA: dict[str, dict[str, object]] = {
@@ -84,6 +90,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
     },
     "reminders": {"before": ["24h", "2h"], "quiet_hours": "22:00-08:00"},
     "broadcast": {"rate_per_second": 25},
+    "privacy": {"forget_after": "365d"},
 }
 
 
@@ -153,7 +160,20 @@ def _build(v: dict[str, dict[str, object]], base: Path, require_token: bool) -> 
         bot=_bot(v["bot"]),
         reminders=_reminders(v["reminders"]),
         broadcast=BroadcastConfig(rate_per_second=_rate(v["broadcast"]["rate_per_second"])),
+        privacy=PrivacyConfig(forget_after=_forget_after(v["privacy"]["forget_after"])),
     )
+
+
+def _forget_after(value: object) -> int:
+    try:
+        seconds = parse_duration(value)  # type: ignore[arg-type]
+    except ValueError:
+        raise ConfigError(
+            f'[privacy] forget_after: cannot read duration {value!r} (use e.g. "365d")'
+        ) from None
+    if seconds < 30 * 86400:
+        raise ConfigError('[privacy] forget_after must be at least 30 days ("30d")')
+    return seconds
 
 
 def _str(v: dict[str, dict[str, object]], table: str, key: str) -> str:

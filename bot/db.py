@@ -307,6 +307,10 @@ class Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise DatabaseError(
+                f"cannot write to database {path} (or its folder): check the owner and permissions"
+            )
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
@@ -314,6 +318,7 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            await _check(conn, path)
             await _migrate(conn, path)
         except sqlite3.DatabaseError as exc:
             await conn.close()
@@ -891,7 +896,7 @@ class Database:
     async def list_guests(self, activity_id: int) -> list[tuple[int, str]]:
         """(sign-up id, first name) of the counter sign-ups of an activity."""
         rows = await self._all(
-            "SELECT id, guest_name FROM signup WHERE activity_id = ? AND user_id IS NULL"
+            "SELECT id, guest_name FROM signup WHERE activity_id = ? AND guest_name IS NOT NULL"
             " AND status IN ('confirmed', 'waitlisted') ORDER BY queue_seq",
             (activity_id,),
         )
@@ -901,7 +906,7 @@ class Database:
         """The activity a counter sign-up belongs to, or None."""
         row = await self._one(
             f"SELECT {_ACTIVITY} FROM signup s JOIN activity a ON a.id = s.activity_id"
-            " LEFT JOIN centre c ON c.id = a.centre_id WHERE s.id = ? AND s.user_id IS NULL",
+            " LEFT JOIN centre c ON c.id = a.centre_id WHERE s.id = ? AND s.guest_name IS NOT NULL",
             (signup_id,),
         )
         return None if row is None else _activity(row)
@@ -912,7 +917,7 @@ class Database:
         def work(c: sqlite3.Connection) -> int | None:
             row = c.execute(
                 "UPDATE signup SET status = 'cancelled', updated_at = ? WHERE id = ?"
-                " AND user_id IS NULL AND status IN ('confirmed', 'waitlisted')"
+                " AND guest_name IS NOT NULL AND status IN ('confirmed', 'waitlisted')"
                 " RETURNING activity_id",
                 (now, signup_id),
             ).fetchone()
@@ -1163,7 +1168,7 @@ class Database:
     async def participants(self, activity_id: int) -> list[Participant]:
         """Everyone with a place or on the waiting list, in queue order, and who came."""
         rows = await self._all(
-            "SELECT s.id, IFNULL(u.first_name, s.guest_name) AS name, s.user_id IS NULL AS guest,"
+            "SELECT s.id, IFNULL(u.first_name, s.guest_name) AS name, s.guest_name IS NOT NULL AS guest,"
             " s.status = 'waitlisted' AS waitlisted, t.id IS NOT NULL AS attended"
             " FROM signup s LEFT JOIN user u ON u.id = s.user_id"
             " LEFT JOIN attendance t ON t.activity_id = s.activity_id AND t.signup_id = s.id"
@@ -1307,6 +1312,106 @@ class Database:
         )
         return [(r["month"], r["centre"], int(r["people"])) for r in rows]
 
+    # -- privacy --------------------------------------------------------------------------
+
+    async def mark_notice_shown(self, user_id: int) -> bool:
+        """Remember that the privacy notice was shown; True only the first time."""
+        cur = await self._write(
+            lambda c: c.execute(
+                "UPDATE user SET notice_shown = 1 WHERE id = ? AND notice_shown = 0", (user_id,)
+            )
+        )
+        return cur.rowcount == 1
+
+    async def personal_data(self, user_id: int) -> dict[str, Any] | None:
+        """Everything stored about one person, in plain terms (None if nothing)."""
+
+        def work(c: sqlite3.Connection) -> dict[str, Any] | None:
+            user = c.execute("SELECT * FROM user WHERE id = ?", (user_id,)).fetchone()
+            if user is None:
+                return None
+            centres = c.execute(
+                "SELECT c.name, m.announcements FROM membership m JOIN centre c"
+                " ON c.id = m.centre_id WHERE m.user_id = ? ORDER BY c.name",
+                (user_id,),
+            ).fetchall()
+            signups = c.execute(
+                f"SELECT {_ACTIVITY}, s.status AS my_status FROM signup s"
+                " JOIN activity a ON a.id = s.activity_id LEFT JOIN centre c"
+                " ON c.id = a.centre_id WHERE s.user_id = ? ORDER BY a.starts_at",
+                (user_id,),
+            ).fetchall()
+            roles = c.execute(
+                "SELECT r.role, c.name FROM role r LEFT JOIN centre c ON c.id = r.centre_id"
+                " WHERE r.user_id = ?",
+                (user_id,),
+            ).fetchall()
+            return {
+                "telegram_id": user["id"],
+                "first_name": user["first_name"],
+                "language": user["locale"],
+                "first_seen": user["created_at"],
+                "last_seen": user["last_seen_at"],
+                "reminders": bool(user["reminders_on"]),
+                "centres": [
+                    {"name": r["name"], "messages": bool(r["announcements"])} for r in centres
+                ],
+                "signups": [(_activity(r), str(r["my_status"])) for r in signups],
+                "roles": [{"role": r["role"], "centre": r["name"]} for r in roles],
+            }
+
+        return await self._read(work)
+
+    async def forget_user(self, user_id: int, now: int, planner: Planner) -> bool:
+        """Erase a person: places still ahead are given back (the waiting list moves up), past
+        sign-ups stay only as anonymous counts; centres, roles, reminders, deliveries, the
+        half-made dialog and the person go. False if nothing was stored."""
+
+        def work(c: sqlite3.Connection) -> bool:
+            if c.execute("SELECT 1 FROM user WHERE id = ?", (user_id,)).fetchone() is None:
+                return False
+            ahead = c.execute(
+                "UPDATE signup SET status = 'cancelled', updated_at = :now WHERE user_id = :u"
+                " AND status IN ('confirmed', 'waitlisted') AND activity_id IN"
+                "   (SELECT id FROM activity WHERE starts_at > :now)"
+                " RETURNING activity_id",
+                {"u": user_id, "now": now},
+            ).fetchall()
+            c.execute(
+                "DELETE FROM notification WHERE signup_id IN"
+                " (SELECT id FROM signup WHERE user_id = ?)",
+                (user_id,),
+            )
+            for table in ("delivery", "membership", "role", "draft"):
+                c.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+            c.execute("UPDATE invitation SET used_by = NULL WHERE used_by = ?", (user_id,))
+            c.execute("DELETE FROM user WHERE id = ?", (user_id,))  # sign-ups: user_id → NULL
+            for row in ahead:
+                _promote(c, row["activity_id"], now, planner)
+            return True
+
+        found = await self._write(work)
+        self._users.pop(user_id, None)
+        return found
+
+    async def inactive_users(self, before: int) -> list[int]:
+        """People not seen since `before`."""
+        rows = await self._all("SELECT id FROM user WHERE last_seen_at < ?", (before,))
+        return [int(r["id"]) for r in rows]
+
+    async def purge_broadcasts(self, before: int) -> int:
+        """Delete announcements (their texts and delivery rows) made before `before`."""
+
+        def work(c: sqlite3.Connection) -> int:
+            c.execute(
+                "DELETE FROM delivery WHERE broadcast_id IN"
+                " (SELECT id FROM broadcast WHERE created_at < ?)",
+                (before,),
+            )
+            return int(c.execute("DELETE FROM broadcast WHERE created_at < ?", (before,)).rowcount)
+
+        return await self._write(work)
+
     async def count_notifications(self, state: str | None = None, kind: str | None = None) -> int:
         """How many notifications there are (in a state, of a kind)."""
         row = await self._one(
@@ -1417,7 +1522,7 @@ _COUNTS = (
     f"SELECT {_ACTIVITY},"
     " count(s.id) FILTER (WHERE s.status = 'confirmed') AS confirmed,"
     " count(s.id) FILTER (WHERE s.status = 'waitlisted') AS waitlisted,"
-    " count(s.id) FILTER (WHERE s.user_id IS NULL AND s.status != 'cancelled') AS guests,"
+    " count(s.id) FILTER (WHERE s.guest_name IS NOT NULL AND s.status != 'cancelled') AS guests,"
     " (SELECT count(*) FROM attendance t WHERE t.activity_id = a.id) AS attended"
     f" FROM {_ACTIVITY_FROM} LEFT JOIN signup s ON s.activity_id = a.id"
 )
@@ -1589,6 +1694,16 @@ def _promote(
         _plan_reminders(c, row[3], now, planner)
     ordered = sorted(rows, key=lambda r: r[1])
     return tuple(Promotion(int(r[0]), str(r[2] or "")) for r in ordered if r[0] is not None)
+
+
+async def _check(conn: aiosqlite.Connection, path: Path) -> None:
+    """Refuse a damaged database at start-up rather than fail later, in the middle of a tap."""
+    rows = list(await conn.execute_fetchall("PRAGMA quick_check"))
+    problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+    if problems:
+        raise DatabaseError(
+            f"database {path} is damaged ({problems[0]}): restore it from a backup"
+        )
 
 
 async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:

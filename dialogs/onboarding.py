@@ -17,7 +17,7 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.db import Centre
 from bot.i18n import Translator
-from dialogs import roles
+from dialogs import privacy, roles
 from dialogs.browse import gone_notice, list_screen, show_stale, view_screen
 from dialogs.common import (
     Screen,
@@ -72,7 +72,10 @@ async def cmd_start(update: Update, context: BotContext) -> None:
     payload = context.args[0] if context.args else ""
     hello = context._("Hi {name}! 👋", name=esc(context.user.first_name))
     intro = context._("Here you can see what's on at your centre and sign up with one tap.")
-    await send(update, context, Screen(f"{hello}\n{intro}"), menu=True)
+    welcome = f"{hello}\n{intro}"
+    if await context.db.mark_notice_shown(context.user.id):  # the first /start only
+        welcome += "\n\n" + privacy.notice_text(context)
+    await send(update, context, Screen(welcome), menu=True)
     if match := _CENTRE_LINK.match(payload):
         centre = await context.db.get_centre_by_slug(match.group(1))
         if centre is not None:

@@ -31,6 +31,8 @@ USER_COMMANDS = (
     ("mine", "my", N_("My sign-ups")),
     ("sprog", "language", N_("Language and centres")),
     ("hjaelp", "help", N_("Help")),
+    ("mine_data", "my_data", N_("What we know about you")),
+    ("slet_mig", "delete_me", N_("Erase your data")),
 )
 STAFF_COMMANDS = (
     ("ny_aktivitet", "new_activity", N_("New activity")),

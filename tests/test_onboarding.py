@@ -144,11 +144,15 @@ async def test_bot_sets_its_description_and_menu_in_both_languages(bot: Harness)
         "mine",
         "sprog",
         "hjaelp",
+        "mine_data",
+        "slet_mig",
     ]
     assert [c["command"] for c in settings[("commands", "en")]] == [
         "activities",
         "my",
         "language",
         "help",
+        "my_data",
+        "delete_me",
     ]
     assert await bot.db.get_setting("bot_username") == BOT_USERNAME

@@ -330,6 +330,8 @@ async def test_staff_get_their_commands_in_the_menu_and_users_do_not(bot: Harnes
         "mine",
         "sprog",
         "hjaelp",
+        "mine_data",
+        "slet_mig",
         "ny_aktivitet",
         "besked",
         "tal",

@@ -1,0 +1,140 @@
+"""Privacy: see everything the bot holds about you, and erase it; the one-time notice.
+
+Who: everyone. Entry: /mine_data (/my_data), /slet_mig (/delete_me) with one confirming tap;
+the notice after the first /start. Also the daily retention run (people not seen for
+`[privacy] forget_after`, announcements older than 90 days). Writes: user (erasure).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+
+from telegram import InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import callbacks
+from bot.callbacks import Action, Route
+from bot.context import BotContext, Services
+from bot.i18n import N_
+from dialogs.browse import show_stale, when
+from dialogs.common import Screen, button, esc, keyboard, language_name, send, show, tapped
+
+logger = logging.getLogger(__name__)
+
+ANNOUNCEMENTS_KEPT_S = 90 * 86400
+STATUS = {
+    "confirmed": N_("signed up"),
+    "waitlisted": N_("on the waiting list"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def notice_text(context: BotContext) -> str:
+    """The privacy notice, shown with the welcome at a person's first /start."""
+    return context._(
+        "🔒 We keep only your first name, your language and what you sign up for – never your"
+        " phone number or what you write. See it with /mine_data, erase it with /slet_mig."
+    )
+
+
+async def cmd_my_data(update: Update, context: BotContext) -> None:
+    assert context.user is not None
+    _ = context._
+    data = await context.db.personal_data(context.user.id)
+    if data is None:  # pragma: no cover - the middleware has just stored the person
+        return
+    centres = ", ".join(esc(c["name"]) for c in data["centres"]) or _("none")
+    lines = [
+        "<b>" + _("This is what we know about you") + "</b>",
+        "",
+        _("• Your Telegram id: {id}", id=data["telegram_id"]),
+        _("• Your first name: {name}", name=esc(data["first_name"])),
+        _("• Language: {language}", language=language_name(data["language"])),
+        _("• Centres: {centres}", centres=centres),
+        _("• Reminders: on") if data["reminders"] else _("• Reminders: off"),
+    ]
+    if data["signups"]:
+        lines.append(_("• Sign-ups:"))
+        for activity, status in data["signups"]:
+            lines.append(
+                f"   – {esc(activity.title)}, {esc(when(context, activity))}: "
+                + _(STATUS.get(status, status))
+            )
+    if data["roles"]:
+        roles = ", ".join(
+            f"{r['role']} ({esc(r['centre'] or _('national'))})" for r in data["roles"]
+        )
+        lines.append(_("• Roles: {roles}", roles=roles))
+    lines += [
+        "",
+        _("We never store your phone number or what you write to the bot."),
+        _("To erase all of it: /slet_mig"),
+    ]
+    await send(update, context, Screen("\n".join(lines)))
+    export = dict(
+        data,
+        signups=[
+            {
+                "activity": a.title,
+                "starts": datetime.fromtimestamp(a.starts_at, timezone.utc).isoformat(),
+                "status": s,
+            }
+            for a, s in data["signups"]
+        ],
+    )
+    assert update.effective_chat is not None
+    document = InputFile(
+        json.dumps(export, ensure_ascii=False, indent=2).encode(), "mine-data.json"
+    )
+    await context.bot.send_document(update.effective_chat.id, document)
+
+
+async def cmd_delete_me(update: Update, context: BotContext) -> None:
+    _ = context._
+    text = _(
+        "Do you want us to erase everything we know about you? Your places in activities"
+        " ahead are given back. This cannot be undone."
+    )
+    yes = button(_("Yes, erase me"), Route.SETTINGS, Action.ERASE)
+    no = button(_("No, keep my data"), Route.SETTINGS, Action.MENU)
+    await send(update, context, Screen(text, keyboard([[yes], [no]])))
+
+
+async def on_erase(update: Update, context: BotContext) -> None:
+    if await tapped(update, context, 0) is None:
+        return await show_stale(update, context)
+    assert context.user is not None
+    services = context.services
+    await context.db.forget_user(context.user.id, context.now(), services.planner)
+    services.wake_dispatcher()  # someone may have moved up from a waiting list
+    logger.info("a user erased their data")
+    text = context._(
+        "Everything about you is erased. Thank you, and you are always welcome back –"
+        " press /start to begin again."
+    )
+    await show(update, context, Screen(text))
+
+
+async def run_retention(services: Services) -> tuple[int, int]:
+    """Erase people not seen for `forget_after`, and announcements older than 90 days."""
+    assert services.database is not None
+    db, now = services.database, services.clock.now()
+    people = 0
+    for user_id in await db.inactive_users(now - services.config.privacy.forget_after):
+        people += await db.forget_user(user_id, now, services.planner)
+    announcements = await db.purge_broadcasts(now - ANNOUNCEMENTS_KEPT_S)
+    if people or announcements:
+        logger.info(
+            "retention: erased %d inactive people and %d old announcements", people, announcements
+        )
+    services.wake_dispatcher()
+    return people, announcements
+
+
+HANDLERS = [
+    CommandHandler(["mine_data", "my_data"], cmd_my_data),
+    CommandHandler(["slet_mig", "delete_me"], cmd_delete_me),
+    CallbackQueryHandler(on_erase, pattern=callbacks.pattern(Route.SETTINGS, Action.ERASE)),
+]
