@@ -49,8 +49,17 @@ def seed(path: Path, centres: int, activities: int, signups: int, users: int) ->
         conn.executemany(
             "INSERT INTO activity(id, centre_id, title, starts_at, capacity, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [(a, 1 + a % centres, f"Aktivitet {a}", NOW + 3600 + (a * 60 * DAY) // activities,
-              rng.choice((None, 20, 40, 60)), NOW) for a in range(1, activities + 1)],
+            [
+                (
+                    a,
+                    1 + a % centres,
+                    f"Aktivitet {a}",
+                    NOW + 3600 + (a * 60 * DAY) // activities,
+                    rng.choice((None, 20, 40, 60)),
+                    NOW,
+                )
+                for a in range(1, activities + 1)
+            ],
         )
         pairs = set()
         while len(pairs) < signups:
@@ -58,8 +67,10 @@ def seed(path: Path, centres: int, activities: int, signups: int, users: int) ->
         conn.executemany(
             "INSERT INTO signup(activity_id, user_id, status, queue_seq, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [(a, u, rng.choice(("confirmed",) * 8 + ("waitlisted", "cancelled")), i, NOW, NOW)
-             for i, (a, u) in enumerate(sorted(pairs))],
+            [
+                (a, u, rng.choice(("confirmed",) * 8 + ("waitlisted", "cancelled")), i, NOW, NOW)
+                for i, (a, u) in enumerate(sorted(pairs))
+            ],
         )
     conn.close()
 
@@ -72,9 +83,13 @@ async def main(scale: float) -> None:
         path.write_text(f'[telegram]\ntoken = "{TOKEN}"\n[database]\npath = "c.db"\n')
         config = load_config(path)
         fake = FakeTelegram()
-        app = build_application(config, request=fake.request(),
-                                get_updates_request=fake.request(), clock=FixedClock(NOW),
-                                background=False)
+        app = build_application(
+            config,
+            request=fake.request(),
+            get_updates_request=fake.request(),
+            clock=FixedClock(NOW),
+            background=False,
+        )
         fake.attach(app)
         await app.initialize()
         await app.post_init(app)  # type: ignore[misc]

@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
 
     command(sub, "run", "run the bot (long polling)", cmd_run)
     command(sub, "demo-data", "add a demo centre with a week of sample activities", cmd_demo)
+    p = command(sub, "backup", "copy the database safely, also while the bot runs", cmd_backup)
+    p.add_argument("path", type=Path, metavar="PATH", help="the new file")
 
     centre = command(sub, "centre", "add or list centres").add_subparsers(metavar="ACTION")
     p = command(centre, "add", "add a centre and print its join link", cmd_centre_add)
@@ -162,6 +164,16 @@ def cmd_run(args: argparse.Namespace) -> None:
         raise UsageError(
             f"cannot reach the Bot API at {config.telegram.base_url}: {exc}"
         ) from None
+
+
+def cmd_backup(args: argparse.Namespace) -> None:
+    async def work(config: Config, db: Database) -> None:
+        await db.backup(args.path)
+        print(
+            f"Backed up {config.database.path} to {args.path} ({args.path.stat().st_size} bytes)"
+        )
+
+    _with_db(args, work)
 
 
 def cmd_centre_add(args: argparse.Namespace) -> None:

@@ -11,6 +11,7 @@ from bot.access import NOBODY, Access, load_access
 from bot.clock import Clock
 from bot.config import Config
 from bot.db import Database, User
+from bot.flood import FloodGuard
 from bot.i18n import Translator, translator
 from bot.reminders import Dispatcher, ReminderPolicy
 
@@ -24,6 +25,7 @@ class Services:
     planner: ReminderPolicy
     database: Database | None = field(default=None)
     dispatcher: Dispatcher | None = field(default=None)
+    flood: FloodGuard = field(default_factory=FloodGuard)
 
     def wake_dispatcher(self) -> None:
         """Something due now was written (a promotion, a notice): send it without waiting."""

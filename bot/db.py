@@ -304,9 +304,12 @@ class Database:
     @classmethod
     async def open(cls, path: Path) -> Database:
         """Open (creating with mode 0600) and migrate the database at `path`."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as exc:
+            raise DatabaseError(f"cannot create database {path}: {exc.strerror}") from None
         if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK):
             raise DatabaseError(
                 f"cannot write to database {path} (or its folder): check the owner and permissions"
@@ -330,6 +333,17 @@ class Database:
 
     async def close(self) -> None:
         await self._conn.close()
+
+    async def backup(self, target: Path) -> None:
+        """A consistent copy (SQLite's online backup), safe while the bot runs; mode 0600."""
+        if target.exists():
+            raise DatabaseError(f"{target} exists already: choose a new file name")
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
+        copy = await aiosqlite.connect(target)
+        try:
+            await self._conn.backup(copy)
+        finally:
+            await copy.close()
 
     async def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` as one `BEGIN IMMEDIATE … COMMIT` transaction in the connection's thread.
@@ -1699,7 +1713,7 @@ def _promote(
 async def _check(conn: aiosqlite.Connection, path: Path) -> None:
     """Refuse a damaged database at start-up rather than fail later, in the middle of a tap."""
     rows = list(await conn.execute_fetchall("PRAGMA quick_check"))
-    problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+    problems = [" ".join(str(r[0]).split()) for r in rows if str(r[0]) != "ok"]
     if problems:
         raise DatabaseError(
             f"database {path} is damaged ({problems[0]}): restore it from a backup"

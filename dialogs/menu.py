@@ -123,7 +123,16 @@ async def on_not_private(update: Update, context: BotContext) -> None:
     """The bot talks to people in private chats only: point groups there, ignore the rest."""
     chat, user = update.effective_chat, update.effective_user
     if chat is not None and chat.type == ChatType.PRIVATE and user is not None and not user.is_bot:
-        return  # the normal case: go on to the dialogs
+        verdict = context.services.flood.check(user.id)
+        if verdict == "ok":
+            return  # the normal case: go on to the dialogs
+        if verdict == "warn":
+            text = context._(
+                "Whoa, that was a lot at once 🙂 Wait a moment, then I'm ready again."
+            )
+            await context.bot.send_message(chat.id, text)
+        await context.answer_query(update)
+        raise ApplicationHandlerStop
     if update.callback_query is not None:
         await context.answer_query(update)
     elif user is not None and not user.is_bot and update.message and update.message.text:

@@ -319,3 +319,21 @@ def test_roles_are_granted_and_revoked(
         capsys,
     )
     assert code == 2 and "is not staff" in err
+
+
+def test_backup_makes_a_private_consistent_copy(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+    import stat
+
+    run(["centre", "add", "--config", str(config), "--slug", "p", "--name", "P"], capsys)
+    target = tmp_path / "backup.db"
+    code, out, _ = run(["backup", "--config", str(config), str(target)], capsys)
+    assert code == 0 and out.startswith(f"Backed up {tmp_path / 'admin.db'} to {target}")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    copy = sqlite3.connect(target)
+    assert copy.execute("SELECT slug FROM centre").fetchall() == [("p",)]
+    copy.close()
+    code, _, err = run(["backup", "--config", str(config), str(target)], capsys)
+    assert code == 2 and "exists already" in err

@@ -56,3 +56,16 @@ async def test_requests_go_to_the_configured_bot_api(bot: Harness) -> None:
     assert all(
         c.url.startswith("https://api.telegram.org/bot123456:TEST-TOKEN/") for c in bot.fake.calls
     )
+
+
+async def test_a_flood_from_one_person_is_paused_with_one_polite_message(bot: Harness) -> None:
+    centre = await bot.centre()
+    await bot.activity(centre, "Fodbold")
+    jens, maria = bot.user(1, "Jens"), bot.user(2, "Maria")
+    await jens.send("/start c-parasollen")
+    for _ in range(25):
+        await jens.tap_data("v1:act:page:0")
+    warnings = [t for t in jens.texts() if t.startswith("Hov, det gik lidt hurtigt")]
+    assert warnings == ["Hov, det gik lidt hurtigt 🙂 Vent et øjeblik, så er jeg klar igen."]
+    await maria.send("/start c-parasollen")  # others are not slowed down
+    assert "1. Fodbold" in maria.last_text()
