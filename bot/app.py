@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 TICK_S = 30  # the dispatcher's safety tick: due rows go out even if an alarm was missed
+STOP_GRACE_S = 3  # on SIGTERM, how long messages on their way may take to finish
 RETENTION_EVERY_S = 86400  # forgetting inactive people and old announcements: daily
 RETENTION_FIRST_S = 600  # ...starting ten minutes after start-up
 
@@ -222,9 +223,17 @@ async def _retention(context: BotContext) -> None:
 
 
 async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
-    """Stop the background dispatcher; every message's progress is already in the database."""
+    """Stop the background dispatcher: messages on their way get a few seconds to finish and
+    be recorded; whatever is still unfinished then becomes 'unknown' at the next start."""
     task = app.bot_data.pop("dispatcher_task", None)
-    if task is not None:
+    services: Services = app.bot_data["services"]
+    if task is None:
+        return
+    if services.dispatcher is not None:
+        services.dispatcher.stop()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), STOP_GRACE_S)
+    except (TimeoutError, asyncio.CancelledError):
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

@@ -573,6 +573,42 @@ class FakeUser:
         ]
 
 
+async def serve(fake: FakeTelegram, host: str = "127.0.0.1", port: int = 0) -> asyncio.Server:
+    """Serve the fake over real HTTP on this machine, for a bot running as its own process
+    (`[telegram] base_url = "http://127.0.0.1:<port>/bot"`)."""
+
+    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                method, target, _version = lines[0].split(" ", 2)
+                headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+                length = int(headers.get("Content-Length") or headers.get("content-length") or 0)
+                body = await reader.readexactly(length) if length else b""
+                request = httpx.Request(
+                    method, f"http://{host}{target}", headers=headers, content=body
+                )
+                try:
+                    response = await fake.handle(request)
+                    status, content = response.status_code, response.content
+                except httpx.TransportError:  # an injected network failure: hang up
+                    writer.close()
+                    return
+                writer.write(
+                    f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(content)}\r\n\r\n".encode()
+                    + content
+                )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    return await asyncio.start_server(connection, host, port)
+
+
 def _params(request: httpx.Request) -> dict[str, Any]:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/"):

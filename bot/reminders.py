@@ -109,6 +109,7 @@ class Dispatcher:
         self._render = render
         self._workers = workers
         self._wake = asyncio.Event()
+        self._stopping = False
 
     def wake(self) -> None:
         """Look for due notifications now (something was just written)."""
@@ -121,7 +122,7 @@ class Dispatcher:
 
         async def worker() -> None:
             nonlocal handled
-            while True:
+            while not self._stopping:
                 if (notice := await self._db.claim_notification(self._clock.now())) is not None:
                     await self._send_notice(notice)
                 elif (job := await self._db.claim_delivery(self._clock.now())) is not None:
@@ -172,9 +173,14 @@ class Dispatcher:
         text, markup = self._render.progress(status)
         await self._delivery.edit(status.report_chat, status.report_msg or 0, text, markup)
 
+    def stop(self) -> None:
+        """Claim nothing more; messages already on their way finish and are recorded."""
+        self._stopping = True
+        self._wake.set()
+
     async def run_forever(self, arm: Callable[[int | None], None]) -> None:
         """The background loop: send what is due, arm the next wake-up, sleep until woken."""
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 await self.run_due()

@@ -151,7 +151,7 @@ async def test_five_hundred_people_through_429s_blocks_and_a_timeout(bot: Harnes
         "1 har måske fået den (forbindelsen røg)."
     )
     assert await bot.db.count_audience("centre", 1, None) == 480  # the blocked are inactive
-    assert sum(1 for s in bot.slept if s >= 3) >= 1
+    assert sum(1 for s in bot.slept if s >= 2.9) >= 1, sorted(bot.slept)[-5:]
 
 
 async def test_a_crash_mid_announcement_resumes_without_duplicates(bot: Harness) -> None:
