@@ -16,6 +16,7 @@ import collections
 import html
 import itertools
 import json
+import random
 import re
 import time
 from dataclasses import dataclass, field
@@ -30,6 +31,14 @@ from telegram.request import HTTPXRequest
 TOKEN = "123456:TEST-TOKEN"
 BOT_ID = 1000
 BOT_USERNAME = "vaerested_test_bot"
+CHAOS_METHODS = {
+    "sendMessage",
+    "editMessageText",
+    "answerCallbackQuery",
+    "sendPhoto",
+    "sendVoice",
+    "sendDocument",
+}
 _TAGS = {
     "b",
     "strong",
@@ -142,6 +151,9 @@ class FakeTelegram:
         self._recent: collections.deque[float] = collections.deque()
         self.too_many = 0
         self.sent_times: list[float] = []  # perf_counter() of each message sent, for benchmarks
+        self.chaos_rate = 0.0  # the share of requests that fail at random (see `chaos`)
+        self._chaos = random.Random(0)
+        self.chaos_log: list[tuple[str, str]] = []
         self.calls: list[Call] = []
         self.messages: dict[int, list[FakeMessage]] = {}
         self.reply_keyboards: dict[int, dict[str, Any]] = {}
@@ -191,6 +203,12 @@ class FakeTelegram:
             Failure(code, description, retry_after, exception) for _ in range(times)
         )
 
+    def chaos(self, rate: float, seed: int = 1) -> None:
+        """Fail `rate` of the sending requests at random: 500s, 429s, refused connections and
+        timeouts (half of which Telegram had carried out anyway)."""
+        self.chaos_rate = rate
+        self._chaos = random.Random(seed)
+
     def calls_of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -206,6 +224,24 @@ class FakeTelegram:
         if self.latency and method != "getUpdates":
             await asyncio.sleep(self.latency)
         self.calls.append(Call(method, params, str(request.url)))
+        if self.chaos_rate and method in CHAOS_METHODS and self._chaos.random() < self.chaos_rate:
+            kind = self._chaos.choice(("500", "429", "timeout", "refused"))
+            self.chaos_log.append((method, kind))
+            if kind == "timeout":  # the request may have been processed: Telegram did it
+                if self._chaos.random() < 0.5:
+                    handler = getattr(self, "_api_" + method, None)
+                    try:
+                        result = handler(params) if handler else None
+                        if asyncio.iscoroutine(result):
+                            await result
+                    except ApiError:
+                        pass
+                raise httpx.ReadTimeout("chaos")
+            if kind == "refused":
+                raise httpx.ConnectError("chaos")
+            if kind == "429":
+                return _error(ApiError(429, "Too Many Requests: retry after 1", retry_after=1))
+            return _error(ApiError(500, "Internal Server Error"))
         queue = self.failures.get(method)
         if queue:
             failure = queue.pop(0)
