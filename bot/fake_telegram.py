@@ -639,6 +639,10 @@ async def serve(fake: FakeTelegram, host: str = "127.0.0.1", port: int = 0) -> a
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
+        except asyncio.CancelledError:
+            # Shutting down mid long-poll. Not re-raised: Python 3.11's stream server would
+            # log the cancelled task as an error.
+            pass
         finally:
             writer.close()
 
