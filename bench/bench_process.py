@@ -41,8 +41,7 @@ async def main(scale: float) -> None:
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "config.toml"
         config.write_text(
-            f'[telegram]\nbase_url = "http://127.0.0.1:{port}/bot"\n'
-            f'[database]\npath = "p.db"\n'
+            f'[telegram]\nbase_url = "http://127.0.0.1:{port}/bot"\n[database]\npath = "p.db"\n'
         )
         db = await Database.open(Path(folder) / "p.db")
         await db.close()
@@ -56,8 +55,16 @@ async def main(scale: float) -> None:
         env = dict(os.environ, VAERESTED_BOT_TOKEN=TOKEN, PYTHONPATH=str(ROOT))
         began = time.perf_counter()
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--config", str(config), cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--config",
+            str(config),
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
         )
         while not telegram.calls_of("getUpdates"):
             await asyncio.sleep(0.005)

@@ -89,12 +89,16 @@ MATRIX: dict[str, tuple[Probe, set[str]]] = {
     "write to the centre": (write_to_centre, {"staff", "admin"}),
     "write to everyone": (write_to_everyone, {"admin"}),
     "invite staff": (invite_staff, {"admin"}),
-    "see the centre's counts": (see_counts, {"staff", "coordinator", "national coordinator",
-                                             "admin"}),
+    "see the centre's counts": (
+        see_counts,
+        {"staff", "coordinator", "national coordinator", "admin"},
+    ),
     "see names": (see_names, {"staff", "coordinator", "admin"}),
     "tick attendance": (tick_attendance, {"staff", "coordinator", "admin"}),
-    "export": (export, {"staff", "staff elsewhere", "coordinator", "national coordinator",
-                        "admin"}),
+    "export": (
+        export,
+        {"staff", "staff elsewhere", "coordinator", "national coordinator", "admin"},
+    ),
 }
 
 
@@ -109,9 +113,11 @@ async def test_every_action_for_every_role(bot: Harness, action: str, role: str)
     await jens.tap("1. Fodbold")
     await jens.tap("Tilmeld mig")
     grants = {
-        "staff": (RoleName.STAFF, here.id), "staff elsewhere": (RoleName.STAFF, elsewhere.id),
+        "staff": (RoleName.STAFF, here.id),
+        "staff elsewhere": (RoleName.STAFF, elsewhere.id),
         "coordinator": (RoleName.COORDINATOR, here.id),
-        "national coordinator": (RoleName.COORDINATOR, None), "admin": (RoleName.ADMIN, None),
+        "national coordinator": (RoleName.COORDINATOR, None),
+        "admin": (RoleName.ADMIN, None),
     }
     if role in grants:
         await bot.db.grant_role(50, grants[role][0], grants[role][1], NOW)

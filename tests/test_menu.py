@@ -69,3 +69,21 @@ async def test_a_flood_from_one_person_is_paused_with_one_polite_message(bot: Ha
     assert warnings == ["Hov, det gik lidt hurtigt 🙂 Vent et øjeblik, så er jeg klar igen."]
     await maria.send("/start c-parasollen")  # others are not slowed down
     assert "1. Fodbold" in maria.last_text()
+
+
+async def test_other_bots_and_channel_posts_are_ignored(bot: Harness) -> None:
+    robot = bot.user(77, "Robot")
+    robot.is_bot = True
+    await robot.send("/start")
+    await bot.fake.deliver(
+        {
+            "channel_post": {
+                "message_id": 5,
+                "date": 0,
+                "text": "/start",
+                "chat": {"id": -1001, "type": "channel", "title": "Kanal"},
+            }
+        }
+    )
+    assert bot.fake.calls_of("sendMessage") == []
+    assert await bot.db.personal_data(77) is None
