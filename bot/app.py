@@ -26,6 +26,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import BotContext, Services, load_user
 from bot.db import BroadcastJob, BroadcastStatus, Database, Notice
+from bot import media
 from bot.delivery import Delivery
 from bot.i18n import N_, load_all, translator
 from bot.reminders import Dispatcher, ReminderPolicy, Renderers
@@ -33,6 +34,7 @@ from dialogs import (
     broadcast,
     browse,
     counts,
+    extras,
     menu,
     mine,
     notices,
@@ -152,6 +154,7 @@ def build_application(
         roles,
         counts,
         privacy,
+        extras,
     )
     for module in (*dialogs, menu):
         app.add_handlers(module.HANDLERS)
@@ -166,6 +169,10 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     db = services.database = await Database.open(config.database.path)
     await db.set_setting("bot_username", app.bot.username)
     await _describe_bot(app, config)
+    why_not = media.speech_available()
+    services.speech = why_not is None
+    if why_not:
+        logger.warning("reading cards aloud is off: %s", why_not)
     unknown = await db.reset_interrupted_notifications()
     unknown += await db.reset_interrupted_deliveries()
     if unknown:

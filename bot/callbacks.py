@@ -63,11 +63,21 @@ class Action(enum.StrEnum):
     ATTEND = "mark"  # tick or untick one person: activity id, sign-up id
     WALK_IN = "walk"  # one more (1) or one less (0) without a sign-up: activity id
     EXPORT = "exp"  # a(ctivities) or m(onthly), and a period code
+    CALENDAR = "ics"  # an activity as a calendar file: activity id
+    SPEAK = "say"  # an activity's card read aloud: activity id
+    POSTER = "poster"  # a poster with a QR code: activity id (0: the staff member's centre)
 
 
 _ALLOWED = {
     Route.CENTRE: {Action.PAGE, Action.JOIN, Action.NATIONAL},
-    Route.ACTIVITY: {Action.PAGE, Action.SHOW, Action.JOIN, Action.LEAVE},
+    Route.ACTIVITY: {
+        Action.PAGE,
+        Action.SHOW,
+        Action.JOIN,
+        Action.LEAVE,
+        Action.CALENDAR,
+        Action.SPEAK,
+    },
     Route.MINE: {Action.PAGE, Action.LEAVE, Action.JOIN},
     Route.SETTINGS: {
         Action.MENU,
@@ -95,6 +105,7 @@ _ALLOWED = {
         Action.INVITE,
         Action.PAGE,
         Action.UNGUEST,
+        Action.POSTER,
     },
     Route.COUNTS: {
         Action.PAGE,

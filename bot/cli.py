@@ -68,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
 
     command(sub, "run", "run the bot (long polling)", cmd_run)
     command(sub, "demo-data", "add a demo centre with a week of sample activities", cmd_demo)
+    p = command(sub, "poster", "an A4 poster with a QR code of a join link", cmd_poster)
+    p.add_argument("--centre", metavar="SLUG", required=True, help="the centre")
+    p.add_argument("--activity", type=int, metavar="ID", help="one activity's poster instead")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.png")
     p = command(sub, "backup", "copy the database safely, also while the bot runs", cmd_backup)
     p.add_argument("path", type=Path, metavar="PATH", help="the new file")
 
@@ -164,6 +168,35 @@ def cmd_run(args: argparse.Namespace) -> None:
         raise UsageError(
             f"cannot reach the Bot API at {config.telegram.base_url}: {exc}"
         ) from None
+
+
+def cmd_poster(args: argparse.Namespace) -> None:
+    from bot.i18n import translator
+    from bot.media import poster
+
+    kind = args.out.suffix.lower().lstrip(".")
+    if kind not in ("pdf", "png"):
+        raise UsageError("--out must end in .pdf or .png")
+
+    async def work(config: Config, db: Database) -> None:
+        centre = await db.get_centre_by_slug(args.centre)
+        if centre is None:
+            raise UsageError(f"unknown centre {args.centre!r}")
+        username = await db.get_setting("bot_username")
+        if username is None:
+            raise UsageError("the bot's username is not known yet: run the bot once first")
+        heading, payload = centre.name, f"c-{centre.slug}"
+        if args.activity is not None:
+            activity = await db.get_activity(args.activity)
+            if activity is None or activity.centre_id != centre.id:
+                raise UsageError(f"no activity {args.activity} at {args.centre}")
+            heading, payload = activity.title, f"a-{activity.id}"
+        _ = translator(config.bot.default_locale)
+        link = f"https://t.me/{username}?start={payload}"
+        args.out.write_bytes(poster(heading, _("Scan and see what's on"), link, kind))
+        print(f"Wrote the poster for {link} to {args.out}")
+
+    _with_db(args, work)
 
 
 def cmd_backup(args: argparse.Namespace) -> None:

@@ -26,6 +26,7 @@ class Services:
     database: Database | None = field(default=None)
     dispatcher: Dispatcher | None = field(default=None)
     flood: FloodGuard = field(default_factory=FloodGuard)
+    speech: bool = False  # espeak-ng and opusenc are here: cards can be read aloud
 
     def wake_dispatcher(self) -> None:
         """Something due now was written (a promotion, a notice): send it without waiting."""

@@ -68,6 +68,7 @@ def render_card(
     *,
     manage: bool = False,
     guests: Sequence[tuple[int, str]] = (),
+    speech: bool = False,
 ) -> Screen:
     """The activity card: what, when, where, places, the user's own state and one clear button."""
     a = view.activity
@@ -98,7 +99,10 @@ def render_card(
     if notice:
         lines += ["", notice]
     back = button(_("⬅️ Back to the list"), Route.ACTIVITY, Action.PAGE, page)
-    rows: list[Sequence[InlineKeyboardButton]] = [[main], [back]]
+    extras = [button(_("📆 To my calendar"), Route.ACTIVITY, Action.CALENDAR, a.id)]
+    if speech:
+        extras.append(button(_("🔊 Read aloud"), Route.ACTIVITY, Action.SPEAK, a.id))
+    rows: list[Sequence[InlineKeyboardButton]] = [[main], extras, [back]]
     if manage:
         rows += staff_rows(a.id, _)
         for signup_id, name in guests[:MAX_GUEST_BUTTONS]:
@@ -115,7 +119,10 @@ def staff_rows(activity_id: int, _: Translator) -> list[list[InlineKeyboardButto
 
     return [
         [edit(_("✏️ Time"), "t"), edit(_("✏️ Place"), "p"), edit(_("✏️ Places"), "c")],
-        [edit(_("➕ Sign up a guest"), "g")],
+        [
+            edit(_("➕ Sign up a guest"), "g"),
+            button(_("🖨️ Poster"), Route.STAFF, Action.POSTER, activity_id),
+        ],
         [edit(_("🗑️ Cancel the activity"), "x")],
     ]
 
@@ -172,7 +179,10 @@ async def view_screen(
     manage = (await context.access()).can_manage(view.activity.centre_id)
     guests = await context.db.list_guests(view.activity.id) if manage else []
     starts = when(context, view.activity)
-    return render_card(view, starts, page, context._, notice, manage=manage, guests=guests)
+    speech = context.services.speech
+    return render_card(
+        view, starts, page, context._, notice, manage=manage, guests=guests, speech=speech
+    )
 
 
 def is_open(activity: Activity, now: int) -> bool:

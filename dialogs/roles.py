@@ -37,6 +37,7 @@ USER_COMMANDS = (
 STAFF_COMMANDS = (
     ("ny_aktivitet", "new_activity", N_("New activity")),
     ("besked", "broadcast", N_("Write to users")),
+    ("plakat", "poster", N_("A poster with a QR code")),
 )
 COORDINATOR_COMMANDS = (
     ("tal", "counts", N_("Sign-ups and attendance")),

@@ -28,6 +28,8 @@ async def test_card_shows_what_when_where_and_places(bot: Harness) -> None:
     )
     assert [b for b, _ in jens.last_message().buttons()] == [
         "✅ Tilmeld mig",
+        "📆 Til min kalender",
+        "🔊 Læs op",
         "⬅️ Tilbage til listen",
     ]
 

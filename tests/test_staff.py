@@ -334,6 +334,7 @@ async def test_staff_get_their_commands_in_the_menu_and_users_do_not(bot: Harnes
         "slet_mig",
         "ny_aktivitet",
         "besked",
+        "plakat",
         "tal",
         "eksport",
     ]

@@ -1,0 +1,127 @@
+"""Lower the entrance: an activity into the phone's calendar, a card read aloud, a poster.
+
+Who: users (calendar, read aloud), staff (posters). Entry: "📆 Til min kalender" and
+"🔊 Læs op" on an activity card; "🖨️ Plakat" on the staff card; /plakat (/poster) for the
+centre's poster. Writes: nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+
+from telegram import InputFile, Update
+from telegram.constants import ChatAction
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import callbacks, media
+from bot.callbacks import Action, Route
+from bot.context import BotContext
+from bot.db import Activity
+from dialogs.browse import card_lines, is_open, show_stale, when
+from dialogs.common import Screen, send, tapped
+from dialogs.staff import deny
+
+logger = logging.getLogger(__name__)
+_TAG = re.compile(r"<[^>]+>")
+_SYMBOL = re.compile(r"[^\w\s.,:;!?'()/-]")
+
+
+async def _open_activity(update: Update, context: BotContext) -> Activity | None:
+    ids = await tapped(update, context, 1)
+    activity = await context.db.get_activity(ids[0]) if ids else None
+    if activity is None or not is_open(activity, context.now()):
+        await show_stale(update, context, activity)
+        return None
+    return activity
+
+
+async def on_calendar(update: Update, context: BotContext) -> None:
+    activity = await _open_activity(update, context)
+    if activity is None:
+        return
+    timezone = activity.timezone or context.config.bot.timezone
+    alarm = context._("{title} starts in 2 hours", title=activity.title)
+    data = media.ics(
+        f"a-{activity.id}@{context.bot.username}",
+        activity.title,
+        activity.starts_at,
+        activity.ends_at,
+        activity.place,
+        activity.description,
+        timezone,
+        alarm,
+    )
+    assert update.effective_chat is not None
+    caption = context._("Tap the file to put it in your calendar.")
+    await context.bot.send_document(
+        update.effective_chat.id, InputFile(data, "aktivitet.ics"), caption=caption
+    )
+
+
+def spoken(activity: Activity, starts: str, context: BotContext) -> str:
+    """The card as plain sentences: no tags, no emoji."""
+    lines = card_lines(activity, starts, context._)
+    text = ". ".join(_SYMBOL.sub("", _TAG.sub("", line)).strip() for line in lines if line)
+    return text.replace(" kl. ", " klokken ") if context._.locale == "da" else text
+
+
+async def on_speak(update: Update, context: BotContext) -> None:
+    activity = await _open_activity(update, context)
+    if activity is None:
+        return
+    assert update.effective_chat is not None
+    if not context.services.speech:
+        await send(update, context, Screen(context._("Reading aloud is not available.")))
+        return
+    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.RECORD_VOICE)
+    try:
+        voice = await media.speak(
+            spoken(activity, when(context, activity), context), context._.locale
+        )
+    except (OSError, subprocess.SubprocessError):
+        logger.exception("reading a card aloud failed")
+        await send(update, context, Screen(context._("Something went wrong – please try again.")))
+        return
+    await context.bot.send_voice(update.effective_chat.id, InputFile(voice, "kort.ogg"))
+
+
+async def send_poster(update: Update, context: BotContext, heading: str, link: str) -> None:
+    pdf = media.poster(heading, context._("Scan and see what's on"), link, "pdf")
+    assert update.effective_chat is not None
+    caption = context._("Print it on A4 and hang it where people see it.")
+    await context.bot.send_document(
+        update.effective_chat.id, InputFile(pdf, "plakat.pdf"), caption=caption
+    )
+
+
+async def on_poster(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 1)
+    activity = await context.db.get_activity(ids[0]) if ids else None
+    if activity is None:
+        return await show_stale(update, context)
+    if not (await context.access()).can_manage(activity.centre_id):
+        return await deny(update, context)
+    link = f"https://t.me/{context.bot.username}?start=a-{activity.id}"
+    await send_poster(update, context, activity.title, link)
+
+
+async def cmd_poster(update: Update, context: BotContext) -> None:
+    access = await context.access()
+    centres = sorted(access.staff_of)
+    if not centres:
+        return await deny(update, context)
+    for centre_id in centres:
+        centre = await context.db.get_centre(centre_id)
+        if centre is not None:
+            link = f"https://t.me/{context.bot.username}?start=c-{centre.slug}"
+            await send_poster(update, context, centre.name, link)
+
+
+HANDLERS = [
+    CommandHandler(["plakat", "poster"], cmd_poster),
+    CallbackQueryHandler(on_calendar, pattern=callbacks.pattern(Route.ACTIVITY, Action.CALENDAR)),
+    CallbackQueryHandler(on_speak, pattern=callbacks.pattern(Route.ACTIVITY, Action.SPEAK)),
+    CallbackQueryHandler(on_poster, pattern=callbacks.pattern(Route.STAFF, Action.POSTER)),
+]
