@@ -1,0 +1,161 @@
+"""Posters with a QR code that scans, calendar files with the right instant, cards read aloud."""
+
+import io
+import subprocess
+import sys
+from datetime import timezone
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from icalendar import Calendar
+from PIL import Image
+
+from bot.db import RoleName
+from bot.fake_telegram import BOT_USERNAME
+from tests.conftest import NOW, Harness, local
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def decode(png: bytes) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+
+
+@pytest.mark.parametrize("day", [(2026, 3, 29, 10), (2026, 10, 25, 10), (2026, 12, 5, 19, 30)])
+async def test_the_calendar_file_has_the_right_instant_and_an_alarm(
+    bot: Harness, day: tuple[int, ...]
+) -> None:
+    bot.clock.now = lambda: local(2026, 1, 10, 10)  # type: ignore[method-assign]
+    centre = await bot.centre()
+    starts = local(*day)
+    await bot.activity(centre, "Fodbold", starts_at=starts, place="Fælledparken")
+    jens = bot.user(1)
+    await jens.send("/start c-parasollen")
+    await jens.tap("1. Fodbold")
+    await jens.tap("Til min kalender")
+    (document,) = [m for m in jens.bot_messages() if m.kind == "document"]
+    assert document.text == "Tryk på filen for at lægge den i din kalender."
+    calendar = Calendar.from_ical(document.file_bytes)
+    (event,) = calendar.walk("VEVENT")
+    start = event["DTSTART"].dt
+    assert str(start.tzinfo) == "Europe/Copenhagen"
+    assert int(start.astimezone(timezone.utc).timestamp()) == starts
+    assert str(event["SUMMARY"]) == "Fodbold" and str(event["LOCATION"]) == "Fælledparken"
+    (alarm,) = event.walk("VALARM")
+    assert alarm["TRIGGER"].dt.total_seconds() == -7200
+    assert calendar.walk("VTIMEZONE"), "the time zone travels with the file"
+
+
+async def test_a_card_is_read_aloud_as_a_real_voice_message(bot: Harness) -> None:
+    centre = await bot.centre()
+    await bot.activity(centre, "Fodbold", place="Fælledparken")
+    jens = bot.user(1)
+    await jens.send("/start c-parasollen")
+    await jens.tap("1. Fodbold")
+    await jens.tap("Læs op")
+    (voice,) = [m for m in jens.bot_messages() if m.kind == "voice"]
+    assert voice.file_bytes.startswith(b"OggS") and b"OpusHead" in voice.file_bytes[:100]
+    assert len(voice.file_bytes) > 5_000
+
+
+async def test_without_the_speech_programs_there_is_no_button_and_the_log_says_why(
+    bot: Harness,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing to run here
+    await bot.restart()
+    assert "reading cards aloud is off: espeak-ng and opusenc not installed" in caplog.text
+    centre = await bot.centre()
+    await bot.activity(centre, "Fodbold")
+    jens = bot.user(1)
+    await jens.send("/start c-parasollen")
+    await jens.tap("1. Fodbold")
+    assert "🔊 Læs op" not in [b for b, _ in jens.last_message().buttons()]
+
+
+async def test_staff_get_a_poster_for_an_activity(bot: Harness) -> None:
+    centre = await bot.centre()
+    activity_id = await bot.activity(centre, "Fodbold")
+    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    lene = bot.user(50, "Lene")
+    await lene.send("/start")
+    await lene.tap_data(f"v1:act:show:{activity_id}:0")
+    await lene.tap("Plakat")
+    (document,) = [m for m in lene.bot_messages() if m.kind == "document"]
+    assert document.file_bytes.startswith(b"%PDF")
+    assert document.text == "Print den på A4, og hæng den op, hvor folk kan se den."
+    await lene.send("/plakat")
+    assert len([m for m in lene.bot_messages() if m.kind == "document"]) == 2
+    jens = bot.user(1)
+    await jens.send("/plakat")
+    assert jens.last_text() == "Det har du ikke adgang til."
+    await jens.tap_data(f"v1:stf:poster:{activity_id}")
+    assert jens.last_text() == "Det har du ikke adgang til."
+
+
+def test_the_poster_from_the_command_line_scans_to_the_join_link(tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.db import Database
+
+    config = tmp_path / "config.toml"
+    config.write_text('[database]\npath = "x.db"\n', encoding="utf-8")
+    run = [sys.executable, "-m", "bot"]
+    subprocess.run(
+        [
+            *run,
+            "centre",
+            "add",
+            "--config",
+            str(config),
+            "--slug",
+            "parasollen",
+            "--name",
+            "Café Parasollen",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    out = tmp_path / "plakat.png"
+    failed = subprocess.run(
+        [*run, "poster", "--config", str(config), "--centre", "parasollen", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert failed.returncode == 2 and "run the bot once first" in failed.stderr
+
+    async def learn_username() -> None:
+        db = await Database.open(tmp_path / "x.db")
+        await db.set_setting("bot_username", BOT_USERNAME)
+        await db.close()
+
+    asyncio.run(learn_username())
+    subprocess.run(
+        [*run, "poster", "--config", str(config), "--centre", "parasollen", "--out", str(out)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    assert decode(out.read_bytes()) == [f"https://t.me/{BOT_USERNAME}?start=c-parasollen"]
+    pdf = tmp_path / "plakat.pdf"
+    subprocess.run(
+        [*run, "poster", "--config", str(config), "--centre", "parasollen", "--out", str(pdf)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_poster_of_one_activity_scans_to_its_link() -> None:
+    from bot.media import poster
+
+    png = poster(
+        "Fodbold – lørdag", "Scan og se, hvad der sker", "https://t.me/x_bot?start=a-7", "png"
+    )
+    assert decode(png) == ["https://t.me/x_bot?start=a-7"]
