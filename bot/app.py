@@ -35,6 +35,7 @@ from dialogs import (
     browse,
     counts,
     extras,
+    line,
     menu,
     mine,
     notices,
@@ -155,6 +156,7 @@ def build_application(
         counts,
         privacy,
         extras,
+        line,
     )
     for module in (*dialogs, menu):
         app.add_handlers(module.HANDLERS)

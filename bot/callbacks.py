@@ -25,6 +25,7 @@ class Route(enum.StrEnum):
     STAFF = "stf"
     BROADCAST = "bc"
     COUNTS = "tal"
+    LINE = "line"
 
 
 class Action(enum.StrEnum):
@@ -66,6 +67,9 @@ class Action(enum.StrEnum):
     CALENDAR = "ics"  # an activity as a calendar file: activity id
     SPEAK = "say"  # an activity's card read aloud: activity id
     POSTER = "poster"  # a poster with a QR code: activity id (0: the staff member's centre)
+    WRITE = "write"  # write to the staff of a centre (0: choose)
+    REPLY = "reply"  # staff answer a message: message id
+    LINE_ON = "lineon"  # settings (staff): messages from users on/off: centre id, 0/1
 
 
 _ALLOWED = {
@@ -88,6 +92,7 @@ _ALLOWED = {
         Action.REMINDERS,
         Action.ANNOUNCE,
         Action.ERASE,
+        Action.LINE_ON,
     },
     Route.REMINDER: {Action.COMING, Action.NOT_COMING},
     Route.STAFF: {
@@ -115,6 +120,7 @@ _ALLOWED = {
         Action.WALK_IN,
         Action.EXPORT,
     },
+    Route.LINE: {Action.WRITE, Action.REPLY, Action.ABORT},
     Route.BROADCAST: {
         Action.AUDIENCE,
         Action.PAGE,

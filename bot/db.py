@@ -1326,6 +1326,80 @@ class Database:
         )
         return [(r["month"], r["centre"], int(r["people"])) for r in rows]
 
+    # -- a line to staff --------------------------------------------------------------------
+
+    async def add_line_message(self, user_id: int, centre_id: int, text: str, now: int) -> int:
+        """Store a person's message to a centre's staff; its id."""
+        cur = await self._write(
+            lambda c: c.execute(
+                "INSERT INTO line_message(user_id, centre_id, text, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (user_id, centre_id, text, now),
+            )
+        )
+        return int(cur.lastrowid or 0)
+
+    async def count_line_messages(self, user_id: int, since: int) -> int:
+        """How many messages a person wrote to staff since `since`."""
+        row = await self._one(
+            "SELECT count(*) AS n FROM line_message WHERE user_id = ? AND created_at >= ?",
+            (user_id, since),
+        )
+        return int(row["n"])
+
+    async def get_line_message(self, message_id: int, since: int) -> tuple[int, int, str] | None:
+        """(user, centre, first name) of a message still kept, or None."""
+        row = await self._one(
+            "SELECT m.user_id, m.centre_id, u.first_name FROM line_message m"
+            " JOIN user u ON u.id = m.user_id WHERE m.id = ? AND m.created_at >= ?",
+            (message_id, since),
+        )
+        return None if row is None else (int(row[0]), int(row[1]), str(row[2]))
+
+    async def line_recipients(self, centre_id: int) -> list[int]:
+        """The staff of a centre who want messages from users."""
+        rows = await self._all(
+            "SELECT DISTINCT r.user_id FROM role r JOIN user u ON u.id = r.user_id"
+            " WHERE r.centre_id = ? AND r.role IN ('staff', 'admin') AND r.line_on = 1"
+            " AND u.active = 1",
+            (centre_id,),
+        )
+        return [int(r[0]) for r in rows]
+
+    async def set_line(self, user_id: int, centre_id: int, on: bool) -> bool:
+        """A staff member turns messages from users on or off."""
+        cur = await self._write(
+            lambda c: c.execute(
+                "UPDATE role SET line_on = ? WHERE user_id = ? AND centre_id = ?"
+                " AND role IN ('staff', 'admin')",
+                (int(on), user_id, centre_id),
+            )
+        )
+        return cur.rowcount > 0
+
+    async def line_settings(self, user_id: int) -> list[tuple[Centre, bool]]:
+        """The centres where the user is staff, and whether they get users' messages."""
+        rows = await self._all(
+            "SELECT c.*, max(r.line_on) AS line_on FROM role r JOIN centre c ON c.id = r.centre_id"
+            " WHERE r.user_id = ? AND r.role IN ('staff', 'admin') GROUP BY c.id ORDER BY c.name",
+            (user_id,),
+        )
+        return [(_centre(r), bool(r["line_on"])) for r in rows]
+
+    async def mark_replied(self, message_id: int, now: int) -> None:
+        await self._write(
+            lambda c: c.execute(
+                "UPDATE line_message SET replied_at = ? WHERE id = ?", (now, message_id)
+            )
+        )
+
+    async def purge_line_messages(self, before: int) -> int:
+        """Forget messages to staff older than `before`."""
+        cur = await self._write(
+            lambda c: c.execute("DELETE FROM line_message WHERE created_at < ?", (before,))
+        )
+        return int(cur.rowcount)
+
     # -- privacy --------------------------------------------------------------------------
 
     async def mark_notice_shown(self, user_id: int) -> bool:

@@ -18,14 +18,17 @@ from telegram.ext import (
 )
 
 from bot.access import Access
+from bot.callbacks import Action, Route
 from bot.context import BotContext
-from dialogs import broadcast, browse, mine, settings, staff
+from dialogs import broadcast, browse, line, mine, settings, staff
 from dialogs.common import (
     MENU_ACTIVITIES,
     MENU_HELP,
     MENU_MINE,
     MENU_SETTINGS,
     Screen,
+    button,
+    keyboard,
     menu_action,
     send,
 )
@@ -62,6 +65,10 @@ def render_help(context: BotContext, access: Access) -> Screen:
 
 async def cmd_help(update: Update, context: BotContext) -> None:
     await send(update, context, render_help(context, await context.access()), menu=True)
+    # The menu keyboard and inline buttons cannot share a message: the line to staff follows.
+    write = button(context._("💬 Write to the staff"), Route.LINE, Action.WRITE, 0)
+    question = context._("Do you want to ask the staff something?")
+    await send(update, context, Screen(question, keyboard([[write]])))
 
 
 async def end_dialog(update: Update, context: BotContext) -> None:
@@ -101,6 +108,10 @@ async def _to_draft(update: Update, context: BotContext, only: str | None = None
         return False
     if draft.kind == broadcast.KIND:
         await broadcast.on_message(update, context, draft)
+    elif draft.kind in ("line", "reply"):
+        if update.message is None or not update.message.text:
+            return False
+        await line.on_text(update, context, draft)
     else:
         await staff.on_text(update, context, draft)
     return True

@@ -24,6 +24,7 @@ from dialogs.common import Screen, button, esc, keyboard, language_name, send, s
 logger = logging.getLogger(__name__)
 
 ANNOUNCEMENTS_KEPT_S = 90 * 86400
+LINE_KEPT_S = 7 * 86400  # messages to staff: long enough to answer
 STATUS = {
     "confirmed": N_("signed up"),
     "waitlisted": N_("on the waiting list"),
@@ -125,6 +126,7 @@ async def run_retention(services: Services) -> tuple[int, int]:
     for user_id in await db.inactive_users(now - services.config.privacy.forget_after):
         people += await db.forget_user(user_id, now, services.planner)
     announcements = await db.purge_broadcasts(now - ANNOUNCEMENTS_KEPT_S)
+    await db.purge_line_messages(now - LINE_KEPT_S)
     if people or announcements:
         logger.info(
             "retention: erased %d inactive people and %d old announcements", people, announcements

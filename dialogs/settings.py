@@ -11,6 +11,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.callbacks import Action, Route
+from collections.abc import Sequence
+
 from bot.context import BotContext
 from bot.db import Centre
 from bot.i18n import Translator
@@ -37,6 +39,7 @@ def render_settings(
     locales: tuple[str, ...],
     _: Translator,
     notice: str = "",
+    line: Sequence[tuple[Centre, bool]] = (),
 ) -> Screen:
     """The settings screen: language, reminders, add a centre, each centre's announcements,
     leave each centre."""
@@ -65,6 +68,12 @@ def render_settings(
         rows.append([button(label, Route.SETTINGS, Action.ANNOUNCE, c.id, int(not announcements))])
         label = _("🚪 Remove {centre}", centre=short(c.name))
         rows.append([button(label, Route.SETTINGS, Action.LEAVE, c.id)])
+    for c, on in line:  # staff: messages from the centre's users
+        if on:
+            label = _("💬 Stop users' messages ({centre})", centre=short(c.name))
+        else:
+            label = _("💬 Get users' messages ({centre})", centre=short(c.name))
+        rows.append([button(label, Route.SETTINGS, Action.LINE_ON, c.id, int(not on))])
     return Screen("\n".join(lines), keyboard(rows))
 
 
@@ -85,7 +94,8 @@ async def settings_screen(context: BotContext, notice: str = "") -> Screen:
     memberships = await context.db.list_memberships(context.user.id)
     reminders_on = await context.db.reminders_on(context.user.id)
     locales = context.config.bot.locales
-    return render_settings(memberships, reminders_on, locales, context._, notice)
+    line = await context.db.line_settings(context.user.id)
+    return render_settings(memberships, reminders_on, locales, context._, notice, line)
 
 
 async def cmd_settings(update: Update, context: BotContext) -> None:
@@ -147,6 +157,21 @@ async def on_announcements(update: Update, context: BotContext) -> None:
     await show(update, context, await settings_screen(context, notice))
 
 
+async def on_line_on(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 2)
+    if ids is None or ids[1] > 1:
+        return await show_stale(update, context)
+    assert context.user is not None
+    if not await context.db.set_line(context.user.id, ids[0], bool(ids[1])):
+        return await show_stale(update, context)
+    notice = (
+        context._("💬 You get messages from users again.")
+        if ids[1]
+        else context._("💬 No more messages from users.")
+    )
+    await show(update, context, await settings_screen(context, notice))
+
+
 async def on_add(update: Update, context: BotContext) -> None:
     if await tapped(update, context, 0) is None:
         return await show_stale(update, context)
@@ -177,6 +202,7 @@ HANDLERS = [
     CallbackQueryHandler(on_menu, pattern=callbacks.pattern(Route.SETTINGS, Action.MENU)),
     CallbackQueryHandler(on_language, pattern=callbacks.pattern(Route.SETTINGS, Action.LANGUAGE)),
     CallbackQueryHandler(on_add, pattern=callbacks.pattern(Route.SETTINGS, Action.ADD)),
+    CallbackQueryHandler(on_line_on, pattern=callbacks.pattern(Route.SETTINGS, Action.LINE_ON)),
     CallbackQueryHandler(
         on_announcements, pattern=callbacks.pattern(Route.SETTINGS, Action.ANNOUNCE)
     ),
