@@ -67,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     command(sub, "run", "run the bot (long polling)", cmd_run)
+    command(sub, "try", "try the bot in this terminal, without Telegram (demo data)", cmd_try)
     command(sub, "demo-data", "add a demo centre with a week of sample activities", cmd_demo)
     p = command(sub, "poster", "an A4 poster with a QR code of a join link", cmd_poster)
     p.add_argument("--centre", metavar="SLUG", required=True, help="the centre")
@@ -207,6 +208,17 @@ def cmd_backup(args: argparse.Namespace) -> None:
         )
 
     _with_db(args, work)
+
+
+def cmd_try(args: argparse.Namespace) -> None:
+    """The real bot against an in-process fake Telegram, in the terminal."""
+    from bot.try_mode import run
+
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", level=logging.WARNING)
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
 
 
 def cmd_centre_add(args: argparse.Namespace) -> None:
@@ -443,39 +455,47 @@ DEMO_ACTIVITIES = (
 
 def cmd_demo(args: argparse.Namespace) -> None:
     async def work(config: Config, db: Database) -> None:
-        centre = await db.get_centre_by_slug("demo")
-        if centre is None:
-            centre = await db.add_centre("demo", "Demo-værestedet", "Demoby", config.bot.timezone)
-        elif any(a.centre_id == centre.id for a, _ in await db.list_activities(since=_now())):
+        added = await add_demo_data(config, db)
+        if not added:
             print("The demo centre has upcoming activities already; nothing added.")
             return
-        today = datetime.now(config.bot.tz).replace(minute=0, second=0, microsecond=0)
-        items = [
-            NewActivity(
-                centre_id=centre.id,
-                title=title,
-                starts_at=_at(today, days, hour),
-                place=place,
-                capacity=capacity,
-                description=description,
-            )
-            for days, hour, title, place, capacity, description in DEMO_ACTIVITIES
-        ]
-        items.append(
-            NewActivity(
-                centre_id=None,
-                title="Landsturnering i fodbold",
-                starts_at=_at(today, 6, 10),
-                place="Idrætsparken",
-                capacity=200,
-                description="Hold fra hele landet. Tilmeld dig, så finder vi et hold til dig.",
-            )
-        )
-        await db.add_activities(items, _now())
-        print(f"Added the demo centre 'demo' with {len(items)} activities")
+        print(f"Added the demo centre 'demo' with {added} activities")
         print(f"Join link: {await _join_link(db, 'demo')}")
 
     _with_db(args, work)
+
+
+async def add_demo_data(config: Config, db: Database) -> int:
+    """A demo centre with a week of activities (and a national one); how many were added."""
+    centre = await db.get_centre_by_slug("demo")
+    if centre is None:
+        centre = await db.add_centre("demo", "Demo-værestedet", "Demoby", config.bot.timezone)
+    elif any(a.centre_id == centre.id for a, _ in await db.list_activities(since=_now())):
+        return 0
+    today = datetime.now(config.bot.tz).replace(minute=0, second=0, microsecond=0)
+    items = [
+        NewActivity(
+            centre_id=centre.id,
+            title=title,
+            starts_at=_at(today, days, hour),
+            place=place,
+            capacity=capacity,
+            description=description,
+        )
+        for days, hour, title, place, capacity, description in DEMO_ACTIVITIES
+    ]
+    items.append(
+        NewActivity(
+            centre_id=None,
+            title="Landsturnering i fodbold",
+            starts_at=_at(today, 6, 10),
+            place="Idrætsparken",
+            capacity=200,
+            description="Hold fra hele landet. Tilmeld dig, så finder vi et hold til dig.",
+        )
+    )
+    await db.add_activities(items, _now())
+    return len(items)
 
 
 def _at(today: datetime, days: int, hour: int) -> int:
