@@ -20,7 +20,18 @@ from bot.context import BotContext
 from bot.db import BroadcastJob, BroadcastStatus, Draft
 from bot.i18n import N_, Translator, translator
 from dialogs.browse import show_stale, when
-from dialogs.common import Screen, button, esc, keyboard, send, short, show, tapped, tapped_args
+from dialogs.common import (
+    Screen,
+    button,
+    esc,
+    keyboard,
+    reply,
+    send,
+    short,
+    show,
+    tapped,
+    tapped_args,
+)
 from dialogs.staff import deny
 
 KIND = "broadcast"
@@ -138,11 +149,7 @@ async def cmd_broadcast(update: Update, context: BotContext) -> None:
 async def _save(update: Update, context: BotContext, draft: Draft, problem: str = "") -> None:
     assert context.user is not None
     await context.db.save_draft(context.user.id, draft, context.now())
-    screen = await render_step(context, draft, problem)
-    if update.callback_query is not None:
-        await show(update, context, screen)
-    else:
-        await send(update, context, screen)
+    await reply(update, context, await render_step(context, draft, problem))
 
 
 async def _load(update: Update, context: BotContext) -> Draft | None:

@@ -124,6 +124,14 @@ async def show(update: Update, context: BotContext, screen: Screen) -> None:
     await send(update, context, screen)
 
 
+async def reply(update: Update, context: BotContext, screen: Screen) -> None:
+    """Answer in place after a tap (edit the message), or with a new message after typing."""
+    if update.callback_query is not None:
+        await show(update, context, screen)
+    else:
+        await send(update, context, screen)
+
+
 async def send(
     update: Update, context: BotContext, screen: Screen, *, menu: bool = False
 ) -> Message:

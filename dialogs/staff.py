@@ -21,7 +21,7 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.db import Activity, Draft, JoinOutcome, NewActivity
 from dialogs.browse import card_lines, is_open, show_card, show_stale, view_screen, when
-from dialogs.common import Screen, button, esc, keyboard, peek, send, show, tapped_args
+from dialogs.common import Screen, button, esc, keyboard, peek, reply, send, show, tapped_args
 
 NEW, EDIT = "activity", "edit"
 STEPS = {
@@ -218,11 +218,7 @@ async def _load(update: Update, context: BotContext) -> Draft | None:
 async def _step(update: Update, context: BotContext, draft: Draft, problem: str = "") -> None:
     assert context.user is not None
     await context.db.save_draft(context.user.id, draft, context.now())
-    screen = await render_step(context, draft, problem)
-    if update.callback_query is not None:
-        await show(update, context, screen)
-    else:
-        await send(update, context, screen)
+    await reply(update, context, await render_step(context, draft, problem))
 
 
 async def on_button(update: Update, context: BotContext) -> None:
