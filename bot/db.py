@@ -1386,6 +1386,11 @@ class Database:
         )
         return [(_centre(r), bool(r["line_on"])) for r in rows]
 
+    async def line_replied(self, message_id: int) -> bool:
+        """Whether someone from the staff has answered a message."""
+        row = await self._one("SELECT replied_at FROM line_message WHERE id = ?", (message_id,))
+        return row is not None and row["replied_at"] is not None
+
     async def mark_replied(self, message_id: int, now: int) -> None:
         await self._write(
             lambda c: c.execute(
@@ -1446,6 +1451,9 @@ class Database:
                 ],
                 "signups": [(_activity(r), str(r["my_status"])) for r in signups],
                 "roles": [{"role": r["role"], "centre": r["name"]} for r in roles],
+                "messages": c.execute(
+                    "SELECT count(*) FROM line_message WHERE user_id = ?", (user_id,)
+                ).fetchone()[0],
             }
 
         return await self._read(work)

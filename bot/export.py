@@ -26,11 +26,18 @@ ACTIVITY_COLUMNS = (
 MONTHLY_COLUMNS = (N_("Month"), N_("Centre"), N_("Different people with a place"))
 
 
+def _cell(value: object) -> object:
+    """Text that Excel would run as a formula (=, +, -, @) is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def _csv(header: list[str], rows: list[list[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([[_cell(v) for v in row] for row in rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

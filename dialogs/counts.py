@@ -58,9 +58,9 @@ def render_counts(
 ) -> Screen:
     """The next 14 days, one activity a line: when, what, places, waiting list, guests."""
     _ = context._
-    lines = ["<b>" + _("Sign-ups – the next 14 days") + "</b>"]
+    lines = ["<b>" + _("Sign-ups – today and the next 14 days") + "</b>"]
     if not items:
-        lines.append(_("No activities in the next 14 days."))
+        lines.append(_("No activities today or in the next 14 days."))
     rows: list[list[InlineKeyboardButton]] = []
     for number, item in enumerate(items, start=page * PAGE_SIZE + 1):
         a = item.activity
@@ -81,7 +81,7 @@ def render_counts(
 
 async def counts_screen(context: BotContext, access: Access, page: int) -> Screen:
     today = _today(context)
-    since = context.now()
+    since = _midnight(today, _tz(context))  # today's started activities too: attendance
     until = _midnight(today + timedelta(days=HORIZON_DAYS + 1), _tz(context))
     items = await context.db.activity_counts(
         access.scope(), since, until, page * PAGE_SIZE, PAGE_SIZE + 1

@@ -11,7 +11,7 @@ import logging
 import re
 import subprocess
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -20,7 +20,7 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.db import Activity
 from dialogs.browse import card_lines, is_open, show_stale, when
-from dialogs.common import Screen, send, tapped
+from dialogs.common import Screen, button, esc, keyboard, send, tapped
 from dialogs.staff import deny
 
 logger = logging.getLogger(__name__)
@@ -54,17 +54,41 @@ async def on_calendar(update: Update, context: BotContext) -> None:
         alarm,
     )
     assert update.effective_chat is not None
-    caption = context._("Tap the file to put it in your calendar.")
+    caption, buttons = await _follow_up(context, activity)
+    caption = context._("Tap the file to put it in your calendar.") + caption
     await context.bot.send_document(
-        update.effective_chat.id, InputFile(data, "aktivitet.ics"), caption=caption
+        update.effective_chat.id,
+        InputFile(data, f"{_file_name(activity.title)}.ics"),
+        caption=caption,
+        reply_markup=buttons,
     )
 
 
+async def _follow_up(
+    context: BotContext, activity: Activity
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Below a file or voice message, the card's one clear next step again (it is out of
+    sight above): a line about the person's place, and the sign-up (or back) button."""
+    assert context.user is not None
+    view = await context.db.get_activity_view(activity.id, context.user.id)
+    back = button(context._("⬅️ Back to the list"), Route.ACTIVITY, Action.PAGE, 0)
+    if view is not None and view.my_status in ("confirmed", "waitlisted"):
+        return "", keyboard([[back]])
+    join = button(context._("✅ Sign me up"), Route.ACTIVITY, Action.JOIN, activity.id, 0)
+    return "\n" + context._("You are not signed up yet."), keyboard([[join], [back]])
+
+
+def _file_name(title: str) -> str:
+    return re.sub(r"[^\w-]+", "-", title.lower()).strip("-")[:40] or "aktivitet"
+
+
 def spoken(activity: Activity, starts: str, context: BotContext) -> str:
-    """The card as plain sentences: no tags, no emoji."""
+    """The card as plain sentences: no tags, no emoji, times as people say them."""
     lines = card_lines(activity, starts, context._)
     text = ". ".join(_SYMBOL.sub("", _TAG.sub("", line)).strip() for line in lines if line)
-    return text.replace(" kl. ", " klokken ") if context._.locale == "da" else text
+    text = re.sub(r"\b(\d{1,2})[.:]00\b", r"\1", text)  # "kl. 10.00" → "kl. 10"
+    text = re.sub(r"\b(\d{1,2})[.:](\d{2})\b", r"\1 \2", text)  # "14.30" → "14 30"
+    return text.replace("kl. ", "klokken ") if context._.locale == "da" else text
 
 
 async def on_speak(update: Update, context: BotContext) -> None:
@@ -84,11 +108,19 @@ async def on_speak(update: Update, context: BotContext) -> None:
         logger.exception("reading a card aloud failed")
         await send(update, context, Screen(context._("Something went wrong – please try again.")))
         return
-    await context.bot.send_voice(update.effective_chat.id, InputFile(voice, "kort.ogg"))
+    caption, buttons = await _follow_up(context, activity)
+    await context.bot.send_voice(
+        update.effective_chat.id,
+        InputFile(voice, "kort.ogg"),
+        caption=esc(activity.title) + caption,
+        reply_markup=buttons,
+    )
 
 
-async def send_poster(update: Update, context: BotContext, heading: str, link: str) -> None:
-    pdf = media.poster(heading, context._("Scan and see what's on"), link, "pdf")
+async def send_poster(
+    update: Update, context: BotContext, heading: str, link: str, line: str = ""
+) -> None:
+    pdf = media.poster(heading, line or context._("Scan and see what's on"), link, "pdf")
     assert update.effective_chat is not None
     caption = context._("Print it on A4 and hang it where people see it.")
     await context.bot.send_document(
@@ -104,7 +136,8 @@ async def on_poster(update: Update, context: BotContext) -> None:
     if not (await context.access()).can_manage(activity.centre_id):
         return await deny(update, context)
     link = f"https://t.me/{context.bot.username}?start=a-{activity.id}"
-    await send_poster(update, context, activity.title, link)
+    line = when(context, activity) + (f" · {activity.place}" if activity.place else "")
+    await send_poster(update, context, activity.title, link, line)
 
 
 async def cmd_poster(update: Update, context: BotContext) -> None:

@@ -145,6 +145,8 @@ async def on_reply(update: Update, context: BotContext) -> None:
         context.now(),
     )
     text = context._("Write your answer to {name}.", name=esc(first_name))
+    if await context.db.line_replied(ids[0]):
+        text = context._("Someone from the staff has answered already.") + "\n" + text
     await send(update, context, Screen(text, keyboard([abort_row(context)])))
 
 
@@ -157,8 +159,11 @@ async def _send_reply(update: Update, context: BotContext, draft: Draft, text: s
     person = await context.db.personal_data(user_id)
     _ = translator((person or {}).get("language") or context.config.bot.default_locale)
     head = _("💬 An answer from {centre}:", centre=esc(centre.name if centre else ""))
+    again = button(_("💬 Write again"), Route.LINE, Action.WRITE, centre_id)
     try:
-        await context.bot.send_message(user_id, f"{head}\n\n{esc(text)}")
+        await context.bot.send_message(
+            user_id, f"{head}\n\n{esc(text)}", reply_markup=keyboard([[again]])
+        )
     except TelegramError:
         notice = context._(
             "{name} could not get the answer (maybe they blocked the bot).", name=esc(first_name)

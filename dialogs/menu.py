@@ -53,10 +53,19 @@ def render_help(context: BotContext, access: Access) -> Screen:
             "<b>" + _("For staff") + "</b>",
             _("/ny_aktivitet – make an activity."),
             _("/besked – write to the users."),
+            _("/plakat – a poster with a QR code for your centre."),
             _(
                 "On an activity's card: change the time, place or places, sign up a guest, or"
                 " cancel it."
             ),
+        ]
+    if access.may_count:
+        lines += [
+            "",
+            "<b>" + _("Numbers") + "</b>",
+            _("/tal – sign-ups today and the next 14 days; tick attendance on the card."),
+            _("/tal uge, /tal måned – figures; /tal graf – a chart."),
+            _("/eksport – a spreadsheet for Excel."),
         ]
     if access.admin:
         lines.append(_("/inviter – a link that makes someone staff."))
@@ -100,17 +109,23 @@ async def on_text(update: Update, context: BotContext) -> None:
     await send(update, context, await browse.list_screen(context, 0, hint))
 
 
-async def _to_draft(update: Update, context: BotContext, only: str | None = None) -> bool:
-    """Hand a message to the staff dialog waiting for it, if there is one."""
+async def _to_draft(
+    update: Update, context: BotContext, only_kinds: tuple[str, ...] | None = None
+) -> bool:
+    """Hand a message to the dialog waiting for it, if there is one."""
     assert context.user is not None
     draft = await context.db.get_draft(context.user.id, context.now())
-    if draft is None or (only is not None and draft.kind != only):
+    if draft is None or (only_kinds is not None and draft.kind not in only_kinds):
         return False
     if draft.kind == broadcast.KIND:
         await broadcast.on_message(update, context, draft)
     elif draft.kind in ("line", "reply"):
         if update.message is None or not update.message.text:
-            return False
+            only = context._(
+                "I can only pass on written text – write a few words, or tap ✖️ Afbryd."
+            )
+            await send(update, context, Screen(only))
+            return True
         await line.on_text(update, context, draft)
     else:
         await staff.on_text(update, context, draft)
@@ -119,7 +134,7 @@ async def _to_draft(update: Update, context: BotContext, only: str | None = None
 
 async def on_other_message(update: Update, context: BotContext) -> None:
     """A photo, sticker, voice message…: for an announcement being written, or a pointer."""
-    if await _to_draft(update, context, only=broadcast.KIND):
+    if await _to_draft(update, context, only_kinds=(broadcast.KIND, "line", "reply")):
         return
     hint = context._("I only understand the buttons 🙂 Tap one of them below.")
     await send(update, context, Screen(hint), menu=True)

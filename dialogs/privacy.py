@@ -36,7 +36,8 @@ def notice_text(context: BotContext) -> str:
     """The privacy notice, shown with the welcome at a person's first /start."""
     return context._(
         "🔒 We keep only your first name, your language and what you sign up for – never your"
-        " phone number or what you write. See it with /mine_data, erase it with /slet_mig."
+        " phone number. A message you write to the staff is deleted after 7 days. See it all"
+        " with /mine_data, erase it with /slet_mig."
     )
 
 
@@ -63,6 +64,8 @@ async def cmd_my_data(update: Update, context: BotContext) -> None:
                 f"   – {esc(activity.title)}, {esc(when(context, activity))}: "
                 + _(STATUS.get(status, status))
             )
+    if data["messages"]:
+        lines.append(_("• Messages to the staff (deleted after 7 days): {n}", n=data["messages"]))
     if data["roles"]:
         roles = ", ".join(
             f"{r['role']} ({esc(r['centre'] or _('national'))})" for r in data["roles"]
@@ -70,7 +73,7 @@ async def cmd_my_data(update: Update, context: BotContext) -> None:
         lines.append(_("• Roles: {roles}", roles=roles))
     lines += [
         "",
-        _("We never store your phone number or what you write to the bot."),
+        _("We never store your phone number. Messages to the staff are deleted after 7 days."),
         _("To erase all of it: /slet_mig"),
     ]
     await send(update, context, Screen("\n".join(lines)))
@@ -98,6 +101,8 @@ async def cmd_delete_me(update: Update, context: BotContext) -> None:
         "Do you want us to erase everything we know about you? Your places in activities"
         " ahead are given back. This cannot be undone."
     )
+    if (await context.access()).is_staff:
+        text += "\n\n" + _("You also lose your access as staff.")
     yes = button(_("Yes, erase me"), Route.SETTINGS, Action.ERASE)
     no = button(_("No, keep my data"), Route.SETTINGS, Action.MENU)
     await send(update, context, Screen(text, keyboard([[yes], [no]])))

@@ -40,7 +40,7 @@ async def test_counts_list_the_next_14_days_of_their_centre(bot: Harness) -> Non
     ida = await coordinator(bot, parasollen.id)
     await ida.send("/tal")
     assert ida.last_text() == (
-        "Tilmeldinger – de næste 14 dage\n\n"
+        "Tilmeldinger – i dag og de næste 14 dage\n\n"
         "1. Fodbold – lørdag 5. december kl. 10.00\n"
         "2/2 tilmeldt · 1 på venteliste · 0 gæster"
     )
@@ -310,3 +310,20 @@ async def test_a_coordinator_gets_the_counting_commands_in_the_menu(bot: Harness
     (call,) = [c for c in bot.fake.calls_of("setMyCommands") if "scope" in c.params]
     assert [c["command"] for c in call.params["commands"]][-2:] == ["tal", "eksport"]
     assert "ny_aktivitet" not in [c["command"] for c in call.params["commands"]]
+
+
+async def test_todays_started_activity_stays_listed_for_attendance(bot: Harness) -> None:
+    parasollen = await bot.centre()
+    await bot.activity(parasollen, "=Frokost", starts_at=local(2026, 12, 5, 12))
+    await sign_up(bot, 1, "Jens", "parasollen", "1. =Frokost")
+    ida = await coordinator(bot, parasollen.id)
+    bot.clock.now = lambda: local(2026, 12, 5, 13)  # type: ignore[method-assign]
+    await ida.send("/tal")
+    await ida.tap("1. =Frokost")
+    await ida.tap("Fremmøde")
+    await ida.tap("⬜ Jens")
+    assert "Mødt op: 1" in ida.last_text()
+    await ida.send("/eksport")
+    await ida.tap("Aktiviteter – denne måned")
+    document = [m for m in ida.bot_messages() if m.kind == "document"][-1]
+    assert parse_csv(document.file_bytes)[1][3] == "'=Frokost", "no formula for Excel"

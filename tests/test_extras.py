@@ -35,7 +35,10 @@ async def test_the_calendar_file_has_the_right_instant_and_an_alarm(
     await jens.tap("1. Fodbold")
     await jens.tap("Til min kalender")
     (document,) = [m for m in jens.bot_messages() if m.kind == "document"]
-    assert document.text == "Tryk på filen for at lægge den i din kalender."
+    assert document.text == (
+        "Tryk på filen for at lægge den i din kalender.\nDu er ikke tilmeldt endnu."
+    )
+    assert [b for b, _ in document.buttons()] == ["✅ Tilmeld mig", "⬅️ Tilbage til listen"]
     calendar = Calendar.from_ical(document.file_bytes)
     (event,) = calendar.walk("VEVENT")
     start = event["DTSTART"].dt
@@ -159,3 +162,33 @@ def test_poster_of_one_activity_scans_to_its_link() -> None:
         "Fodbold – lørdag", "Scan og se, hvad der sker", "https://t.me/x_bot?start=a-7", "png"
     )
     assert decode(png) == ["https://t.me/x_bot?start=a-7"]
+
+
+async def test_read_aloud_says_times_as_people_do_and_keeps_the_next_step(bot: Harness) -> None:
+    from dialogs.extras import spoken
+
+    centre = await bot.centre()
+    await bot.activity(centre, "Banko", starts_at=local(2026, 12, 5, 19, 30), place="Stuen")
+    jens = bot.user(1)
+    await jens.send("/start c-parasollen")
+    await jens.tap("1. Banko")
+    await jens.tap("Læs op")
+    (voice,) = [m for m in jens.bot_messages() if m.kind == "voice"]
+    assert voice.text == "Banko\nDu er ikke tilmeldt endnu."
+    assert [b for b, _ in voice.buttons()] == ["✅ Tilmeld mig", "⬅️ Tilbage til listen"]
+    activity = await bot.db.get_activity(1)
+    assert activity is not None
+
+    class Context:
+        _ = __import__("bot.i18n", fromlist=["translator"]).translator("da")
+
+    said = spoken(activity, "lørdag 5. december kl. 19.30", Context())  # type: ignore[arg-type]
+    assert "klokken 19 30" in said and "📅" not in said
+
+
+async def test_erasing_warns_staff_that_they_lose_access(bot: Harness) -> None:
+    centre = await bot.centre()
+    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    lene = bot.user(50, "Lene")
+    await lene.send("/slet_mig")
+    assert lene.last_text().endswith("Du mister også din adgang som personale.")

@@ -94,3 +94,21 @@ async def test_no_centre_yet_offers_the_picker(bot: Harness) -> None:
     await maria.send("/hjaelp")
     await maria.tap("Skriv til personalet")
     assert maria.last_text() == "Vælg først dit værested – så kan du skrive til personalet der."
+
+
+async def test_a_second_answer_is_warned_and_the_person_can_write_again(bot: Harness) -> None:
+    jens, lene, _ole = await setup(bot)
+    centre = await bot.db.get_centre_by_slug("parasollen")
+    assert centre is not None
+    await bot.db.grant_role(51, RoleName.STAFF, centre.id, NOW)
+    kim = bot.user(51, "Kim")
+    await kim.send("/start")
+    await write(jens, "Hej")
+    await lene.tap("Svar")
+    await lene.send("Hej Jens")
+    await kim.tap("Svar")
+    assert kim.last_text().startswith("Nogen fra personalet har allerede svaret.")
+    await jens.tap("Skriv igen")
+    assert jens.last_text().startswith("Skriv din besked til personalet på Café Parasollen.")
+    await jens.send_sticker()
+    assert jens.last_text().startswith("Jeg kan kun sende skrevet tekst videre")

@@ -26,7 +26,8 @@ async def test_the_first_start_tells_what_is_kept_once(bot: Harness) -> None:
     await jens.send("/start")
     assert jens.texts()[0].endswith(
         "🔒 Vi gemmer kun dit fornavn, dit sprog og det, du melder dig til – aldrig dit"
-        " telefonnummer eller det, du skriver. Se det med /mine_data, slet det med /slet_mig."
+        " telefonnummer. En besked, du skriver til personalet, slettes efter 7 dage. Se det hele"
+        " med /mine_data, slet det med /slet_mig."
     )
     await jens.send("/start")
     assert "🔒" not in jens.texts()[-2]
