@@ -433,10 +433,6 @@ class Database:
         )
         return [_centre(r) for r in rows]
 
-    async def count_centres(self) -> int:
-        """How many centres there are."""
-        return int((await self._one("SELECT count(*) AS n FROM centre"))["n"])
-
     # -- users and memberships ------------------------------------------------------------
 
     async def touch_user(self, user_id: int, first_name: str, locale: str, now: int) -> User:

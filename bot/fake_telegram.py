@@ -171,7 +171,7 @@ class FakeTelegram:
 
     # -- wiring ---------------------------------------------------------------------------
 
-    def request(self, base_url_check: str | None = None) -> HTTPXRequest:
+    def request(self) -> HTTPXRequest:
         """A PTB request object whose HTTP goes to this fake."""
         return HTTPXRequest(
             connection_pool_size=64,
