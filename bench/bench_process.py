@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_counts import NOW, seed  # noqa: E402
+from bench_counts import NOW, seed
 
-from bot.db import Database, RoleName  # noqa: E402
-from bot.fake_telegram import TOKEN, FakeTelegram, serve  # noqa: E402
+from bot.db import Database, RoleName
+from bot.fake_telegram import TOKEN, FakeTelegram, serve
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import build_application  # noqa: E402
-from bot.clock import FixedClock  # noqa: E402
-from bot.config import load_config  # noqa: E402
-from bot.db import NewActivity  # noqa: E402
-from bot.fake_telegram import TOKEN, FakeTelegram  # noqa: E402
+from bot.app import build_application
+from bot.clock import FixedClock
+from bot.config import load_config
+from bot.db import NewActivity
+from bot.fake_telegram import TOKEN, FakeTelegram
 
 NOW = 1_795_000_000
 H = 3600

@@ -22,11 +22,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import media
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import BotContext, Services, load_user
 from bot.db import BroadcastJob, BroadcastStatus, Database, Notice
-from bot import media
 from bot.delivery import Delivery
 from bot.i18n import N_, load_all, translator
 from bot.reminders import Dispatcher, ReminderPolicy, Renderers

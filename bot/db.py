@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
+from zoneinfo import ZoneInfo
 
 import aiosqlite
-from zoneinfo import ZoneInfo
 
 T = TypeVar("T")
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
@@ -82,7 +82,7 @@ async def cmd_my_data(update: Update, context: BotContext) -> None:
         signups=[
             {
                 "activity": a.title,
-                "starts": datetime.fromtimestamp(a.starts_at, timezone.utc).isoformat(),
+                "starts": datetime.fromtimestamp(a.starts_at, UTC).isoformat(),
                 "status": s,
             }
             for a, s in data["signups"]

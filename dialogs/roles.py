@@ -14,8 +14,8 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
-from bot.callbacks import Action, Route
 from bot.access import load_access
+from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.i18n import N_, translator
 from dialogs.browse import show_stale

@@ -6,13 +6,13 @@ the centre picker). Writes: user.locale, membership.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
 from bot.callbacks import Action, Route
-from collections.abc import Sequence
-
 from bot.context import BotContext
 from bot.db import Centre
 from bot.i18n import Translator

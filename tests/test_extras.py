@@ -3,7 +3,7 @@
 import io
 import subprocess
 import sys
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -43,7 +43,7 @@ async def test_the_calendar_file_has_the_right_instant_and_an_alarm(
     (event,) = calendar.walk("VEVENT")
     start = event["DTSTART"].dt
     assert str(start.tzinfo) == "Europe/Copenhagen"
-    assert int(start.astimezone(timezone.utc).timestamp()) == starts
+    assert int(start.astimezone(UTC).timestamp()) == starts
     assert str(event["SUMMARY"]) == "Fodbold" and str(event["LOCATION"]) == "Fælledparken"
     (alarm,) = event.walk("VALARM")
     assert alarm["TRIGGER"].dt.total_seconds() == -7200
