@@ -1287,18 +1287,15 @@ class Database:
         """Sign-ups and attendance of the activities of each week from `since`: `weeks` pairs."""
         rows = await self._all(
             "SELECT (a.starts_at - :since) / 604800 AS week,"
-            " (SELECT count(*) FROM signup s WHERE s.activity_id = a.id"
-            "   AND s.status = 'confirmed') AS signups,"
-            " (SELECT count(*) FROM attendance t WHERE t.activity_id = a.id) AS attended"
+            " sum((SELECT count(*) FROM signup s WHERE s.activity_id = a.id"
+            "   AND s.status = 'confirmed')) AS signups,"
+            " sum((SELECT count(*) FROM attendance t WHERE t.activity_id = a.id)) AS attended"
             " FROM activity a WHERE a.status = 'scheduled' AND a.starts_at >= :since"
-            f" AND a.starts_at < :until AND {_SCOPE}",
+            f" AND a.starts_at < :until AND {_SCOPE} GROUP BY week",
             _scope_params(centres, since=since, until=since + weeks * 604800),
         )
-        series = [[0, 0] for _ in range(weeks)]
-        for r in rows:
-            series[r["week"]][0] += r["signups"]
-            series[r["week"]][1] += r["attended"]
-        return [(s, t) for s, t in series]
+        by_week = {r["week"]: (int(r["signups"]), int(r["attended"])) for r in rows}
+        return [by_week.get(week, (0, 0)) for week in range(weeks)]
 
     async def export_activities(
         self, centres: Sequence[int] | None, since: int, until: int

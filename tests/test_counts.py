@@ -327,3 +327,17 @@ async def test_todays_started_activity_stays_listed_for_attendance(bot: Harness)
     await ida.tap("Aktiviteter – denne måned")
     document = [m for m in ida.bot_messages() if m.kind == "document"][-1]
     assert parse_csv(document.file_bytes)[1][3] == "'=Frokost", "no formula for Excel"
+
+
+async def test_weekly_figures_add_up_per_week(bot: Harness) -> None:
+    parasollen = await bot.centre()
+    first = await bot.activity(parasollen, "A", starts_at=local(2026, 12, 1, 10))
+    await bot.activity(parasollen, "B", starts_at=local(2026, 12, 2, 10))
+    await bot.activity(parasollen, "C", starts_at=local(2026, 12, 9, 10))
+    for uid, name in ((1, "Jens"), (2, "Maria")):
+        for number in ("1. A", "2. B", "3. C"):
+            await sign_up(bot, uid, name, "parasollen", number)
+    bot.clock.now = lambda: local(2026, 12, 1, 12)  # type: ignore[method-assign]
+    await bot.db.toggle_attendance(first, 1, 70, bot.clock.now())
+    series = await bot.db.weekly([parasollen.id], local(2026, 11, 30, 0), 3)
+    assert series == [(4, 1), (2, 0), (0, 0)]
