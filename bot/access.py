@@ -4,6 +4,7 @@ update, because buttons and commands come from the user's phone and prove nothin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.config import Config
 from bot.db import Database, RoleName
@@ -40,10 +41,18 @@ class Access:
         return None if self.sees_everything else sorted(self.staff_of | self.coordinator_of)
 
     def can_view(self, centre_id: int | None) -> bool:
-        """May see an activity's figures."""
-        if self.sees_everything:
+        """May see an activity's figures (a national one: anyone who counts at all)."""
+        if self.sees_everything or (centre_id is None and self.may_count):
             return True
         return centre_id is not None and centre_id in (self.staff_of | self.coordinator_of)
+
+    def name_scope(self, centre_id: int | None) -> list[int] | None | Literal[False]:
+        """Whose names they may see on an activity: None for everyone's, a list of centres
+        (for a national activity: the people of their own centres), or False for nobody's."""
+        if self.can_see_names(centre_id):
+            return None
+        own = sorted(self.staff_of | self.coordinator_of)
+        return own if centre_id is None and own else False
 
     def can_see_names(self, centre_id: int | None) -> bool:
         """May see who signed up: the centre's own staff and coordinators (and admins)."""

@@ -1158,15 +1158,29 @@ class Database:
     # -- coordinators: counts, attendance, exports ----------------------------------------
 
     async def activity_counts(
-        self, centres: Sequence[int] | None, since: int, until: int, offset: int, limit: int
+        self,
+        centres: Sequence[int] | None,
+        since: int,
+        until: int,
+        offset: int,
+        limit: int,
+        *,
+        national: bool = False,
     ) -> list[ActivityCounts]:
-        """Scheduled activities starting in [since, until) of some centres (None: all), with
-        their numbers; one query for the page."""
+        """Scheduled activities starting in [since, until) of some centres (None: all; with
+        `national`, national ones too), with their numbers; one query for the page."""
         rows = await self._all(
             f"{_COUNTS} WHERE a.status = 'scheduled' AND a.starts_at >= :since"
-            f" AND a.starts_at < :until AND {_SCOPE}"
+            f" AND a.starts_at < :until AND ({_SCOPE} OR (:national = 1 AND a.centre_id IS NULL))"
             " GROUP BY a.id ORDER BY a.starts_at, a.id LIMIT :limit OFFSET :offset",
-            _scope_params(centres, since=since, until=until, limit=limit, offset=offset),
+            _scope_params(
+                centres,
+                since=since,
+                until=until,
+                limit=limit,
+                offset=offset,
+                national=int(national),
+            ),
         )
         return [_counts(r) for r in rows]
 
@@ -1175,16 +1189,21 @@ class Database:
         row = await self._one(f"{_COUNTS} WHERE a.id = :a GROUP BY a.id", {"a": activity_id})
         return None if row is None else _counts(row)
 
-    async def participants(self, activity_id: int) -> list[Participant]:
-        """Everyone with a place or on the waiting list, in queue order, and who came."""
+    async def participants(
+        self, activity_id: int, centres: Sequence[int] | None = None
+    ) -> list[Participant]:
+        """Everyone with a place or on the waiting list (only people of `centres`, if given),
+        in queue order, and who came."""
         rows = await self._all(
             "SELECT s.id, IFNULL(u.first_name, s.guest_name) AS name, s.guest_name IS NOT NULL AS guest,"
             " s.status = 'waitlisted' AS waitlisted, t.id IS NOT NULL AS attended"
             " FROM signup s LEFT JOIN user u ON u.id = s.user_id"
             " LEFT JOIN attendance t ON t.activity_id = s.activity_id AND t.signup_id = s.id"
-            " WHERE s.activity_id = ? AND s.status IN ('confirmed', 'waitlisted')"
+            " WHERE s.activity_id = :a AND s.status IN ('confirmed', 'waitlisted')"
+            " AND (:all = 1 OR s.user_id IN (SELECT m.user_id FROM membership m"
+            "   WHERE m.centre_id IN (SELECT value FROM json_each(:centres))))"
             " ORDER BY s.status, s.queue_seq",
-            (activity_id,),
+            _scope_params(centres, a=activity_id),
         )
         return [
             Participant(

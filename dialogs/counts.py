@@ -83,8 +83,9 @@ async def counts_screen(context: BotContext, access: Access, page: int) -> Scree
     today = _today(context)
     since = _midnight(today, _tz(context))  # today's started activities too: attendance
     until = _midnight(today + timedelta(days=HORIZON_DAYS + 1), _tz(context))
+    # National activities too: each centre sends people, and ticks its own people there.
     items = await context.db.activity_counts(
-        access.scope(), since, until, page * PAGE_SIZE, PAGE_SIZE + 1
+        access.scope(), since, until, page * PAGE_SIZE, PAGE_SIZE + 1, national=True
     )
     return render_counts(items[:PAGE_SIZE], page, len(items) > PAGE_SIZE, context)
 
@@ -102,8 +103,9 @@ async def card_screen(
     lines.append(_("Guests without a phone: {n}", n=item.guests))
     if item.attended:
         lines.append(_("Came: {n}", n=item.attended))
-    if access.can_see_names(activity.centre_id):
-        people = await db.participants(activity.id)
+    scope = access.name_scope(activity.centre_id)
+    if scope is not False:
+        people = await db.participants(activity.id, scope)
         confirmed = [
             esc(p.name) + (" ✔️" if p.attended else "") for p in people if not p.waitlisted
         ]
@@ -118,7 +120,7 @@ async def card_screen(
         if parts:
             lines += ["", _("From the centres: {parts}", parts=" · ".join(parts))]
     rows = []
-    if access.can_see_names(activity.centre_id) and _is_today(context, activity):
+    if scope is not False and _is_today(context, activity):
         rows.append([button(_("✔️ Attendance"), Route.COUNTS, Action.ATTENDANCE, activity.id)])
     rows.append([button(_("⬅️ Back"), Route.COUNTS, Action.PAGE, page)])
     return Screen("\n".join(lines), keyboard(rows))
@@ -131,9 +133,11 @@ def _is_today(context: BotContext, activity: Activity) -> bool:
     return datetime.fromtimestamp(context.now(), tz).date() == day
 
 
-async def attendance_screen(context: BotContext, activity: Activity, notice: str = "") -> Screen:
+async def attendance_screen(
+    context: BotContext, activity: Activity, scope: list[int] | None, notice: str = ""
+) -> Screen:
     _ = context._
-    people = [p for p in await context.db.participants(activity.id) if not p.waitlisted]
+    people = [p for p in await context.db.participants(activity.id, scope) if not p.waitlisted]
     walk_ins = await context.db.walk_ins(activity.id)
     came = sum(p.attended for p in people) + walk_ins
     lines = [notice, ""] if notice else []
@@ -248,54 +252,61 @@ async def on_show(update: Update, context: BotContext) -> None:
 
 async def _attendance_allowed(
     update: Update, context: BotContext, activity_id: int
-) -> Activity | None:
+) -> tuple[Activity, list[int] | None] | None:
+    """The activity and whose attendance the user may tick, or None (having said why)."""
     activity = await _activity_for(update, context, activity_id)
     if activity is None:
         return None
-    if not (await context.access()).can_see_names(activity.centre_id):
+    scope = (await context.access()).name_scope(activity.centre_id)
+    if scope is False:
         await deny(update, context)
         return None
     if not _is_today(context, activity) or activity.status != "scheduled":
         notice = context._("Attendance is ticked on the day of the activity.")
         await show(update, context, Screen(notice))
         return None
-    return activity
+    return activity, scope
 
 
 async def on_attendance(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 1)
-    activity = await _attendance_allowed(update, context, ids[0]) if ids else None
+    allowed = await _attendance_allowed(update, context, ids[0]) if ids else None
     if ids is None:
         return await show_stale(update, context)
-    if activity is not None:
-        await show(update, context, await attendance_screen(context, activity))
+    if allowed is not None:
+        await show(update, context, await attendance_screen(context, *allowed))
 
 
 async def on_attend(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 2)
-    activity = await _attendance_allowed(update, context, ids[0]) if ids else None
+    allowed = await _attendance_allowed(update, context, ids[0]) if ids else None
     if ids is None:
         return await show_stale(update, context)
-    if activity is None:
+    if allowed is None:
         return
+    activity, scope = allowed
+    visible = {p.signup_id for p in await context.db.participants(activity.id, scope)}
+    if ids[1] not in visible:  # someone else's person, or a forged id
+        return await deny(update, context)
     assert context.user is not None
     await context.db.toggle_attendance(activity.id, ids[1], context.user.id, context.now())
-    await show(update, context, await attendance_screen(context, activity))
+    await show(update, context, await attendance_screen(context, activity, scope))
 
 
 async def on_walk_in(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 2)
-    activity = await _attendance_allowed(update, context, ids[0]) if ids else None
+    allowed = await _attendance_allowed(update, context, ids[0]) if ids else None
     if ids is None or ids[1] > 1:
         return await show_stale(update, context)
-    if activity is None:
+    if allowed is None:
         return
+    activity, scope = allowed
     assert context.user is not None
     if ids[1]:
         await context.db.add_walk_in(activity.id, context.user.id, context.now())
     else:
         await context.db.remove_walk_in(activity.id)
-    await show(update, context, await attendance_screen(context, activity))
+    await show(update, context, await attendance_screen(context, activity, scope))
 
 
 # -- export ------------------------------------------------------------------------------------

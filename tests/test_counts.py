@@ -341,3 +341,26 @@ async def test_weekly_figures_add_up_per_week(bot: Harness) -> None:
     await bot.db.toggle_attendance(first, 1, 70, bot.clock.now())
     series = await bot.db.weekly([parasollen.id], local(2026, 11, 30, 0), 3)
     assert series == [(4, 1), (2, 0), (0, 0)]
+
+
+async def test_at_a_national_activity_each_centre_ticks_its_own_people(bot: Harness) -> None:
+    parasollen = await bot.centre()
+    kofoed = await bot.centre("kofoed", "Kofoeds Skole")
+    activity_id = await bot.activity(None, "Landsturnering", capacity=50)
+    await sign_up(bot, 1, "Jens", "parasollen", "1. Landsturnering")
+    await sign_up(bot, 3, "Ole", "kofoed", "1. Landsturnering")
+    ida = await coordinator(bot, parasollen.id)
+    bot.clock.now = lambda: local(2026, 12, 5, 11)  # type: ignore[method-assign]
+    await ida.tap_data(f"v1:tal:show:{activity_id}:0")
+    assert "Navne: Jens" in ida.last_text() and "Ole" not in ida.last_text()
+    await ida.tap("Fremmøde")
+    assert [b for b, _ in ida.last_message().buttons()][0] == "⬜ Jens"
+    await ida.tap("⬜ Jens")
+    ole_signup = next(
+        p.signup_id for p in await bot.db.participants(activity_id) if p.name == "Ole"
+    )
+    await ida.tap_data(f"v1:tal:mark:{activity_id}:{ole_signup}")  # not hers to tick
+    assert ida.last_text() == DENIED
+    counts = await bot.db.counts_of(activity_id)
+    assert counts is not None and counts.attended == 1
+    assert kofoed.id != parasollen.id
