@@ -462,6 +462,11 @@ class Database:
             self._users.clear()
         self._users[user.id] = (user, seen)
 
+    async def get_locale(self, user_id: int) -> str | None:
+        """The user's language, or None if they are not known."""
+        row = await self._one("SELECT locale FROM user WHERE id = ?", (user_id,))
+        return None if row is None else str(row["locale"])
+
     async def set_user_locale(self, user_id: int, locale: str) -> None:
         """Remember the user's language."""
         await self._write(

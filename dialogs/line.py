@@ -114,8 +114,7 @@ async def _to_staff(
     context: BotContext, staff_id: int, message_id: int, centre: str, text: str
 ) -> None:
     assert context.user is not None
-    staff_user = await context.db.personal_data(staff_id)
-    _ = translator((staff_user or {}).get("language") or context.config.bot.default_locale)
+    _ = translator(await context.db.get_locale(staff_id) or context.config.bot.default_locale)
     head = _(
         "💬 A message from {name} ({centre}):",
         name=esc(context.user.first_name),
@@ -156,8 +155,7 @@ async def _send_reply(update: Update, context: BotContext, draft: Draft, text: s
         return await deny(update, context)
     user_id, centre_id, first_name = found
     centre = await context.db.get_centre(centre_id)
-    person = await context.db.personal_data(user_id)
-    _ = translator((person or {}).get("language") or context.config.bot.default_locale)
+    _ = translator(await context.db.get_locale(user_id) or context.config.bot.default_locale)
     head = _("💬 An answer from {centre}:", centre=esc(centre.name if centre else ""))
     again = button(_("💬 Write again"), Route.LINE, Action.WRITE, centre_id)
     try:

@@ -124,6 +124,7 @@ async def on_undo(update: Update, context: BotContext) -> None:
     else:
         notice = context._("You are signed up for {title} again.", title=title)
     await show(update, context, await mine_screen(context, page, notice))
+    context.services.wake_dispatcher()  # a reminder may be due soon: re-arm
 
 
 HANDLERS = [
