@@ -321,6 +321,9 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted rows are overwritten with zeros, whatever this SQLite was built with:
+            # an erased person's name must not linger in free pages of the file.
+            await conn.execute("PRAGMA secure_delete = ON")
             await _check(conn, path)
             await _migrate(conn, path)
         except sqlite3.DatabaseError as exc:
@@ -1830,11 +1833,29 @@ async def _migrate(conn: aiosqlite.Connection, path: Path) -> None:
             f"database {path} was written by a newer vaerested-bot (schema version {version};"
             f" this version knows up to {len(steps)}): upgrade vaerested-bot before using it"
         )
-    for number, sql in steps[version:]:
-        try:
-            await conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};")
-            await conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                await conn.execute("ROLLBACK")
-            raise
+    if version == len(steps):
+        return
+    # A migration may rebuild a table others point at (SQLite's only way to change a column);
+    # with foreign keys on, dropping the old table would delete the rows that point at it.
+    # They are off while migrating (the pragma cannot change inside a transaction), and
+    # foreign_key_check proves nothing was left dangling before each step commits.
+    await conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for number, sql in steps[version:]:
+            try:
+                await conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};"
+                )
+                broken = list(await conn.execute_fetchall("PRAGMA foreign_key_check"))
+                if broken:
+                    raise DatabaseError(
+                        f"database {path}: migration {number} left {len(broken)} broken"
+                        f" references (first in table {broken[0][0]})"
+                    )
+                await conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
+                raise
+    finally:
+        await conn.execute("PRAGMA foreign_keys = ON")
