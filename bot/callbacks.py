@@ -14,6 +14,13 @@ from dataclasses import dataclass
 VERSION = "v1"
 MAX_BYTES = 64
 _ARG = re.compile(r"^[a-z0-9_-]{1,20}$")
+# The largest number button data may carry. Numbers on buttons are our SQLite row ids (counting
+# up from 1), pages, days (yyyymmdd) and times (hhmm); Telegram's ids have at most 52
+# significant bits. All fit well under 2**53, the largest integer a double (and so JSON in
+# JavaScript) holds exactly, which is itself far under SQLite's INTEGER limit (2**63 - 1). A
+# bigger number is forged: it must never reach a query (OverflowError), so it makes the whole
+# button stale, whatever handler it is for.
+MAX_NUMBER = 2**53 - 1
 
 
 class Route(enum.StrEnum):
@@ -59,6 +66,9 @@ class Action(enum.StrEnum):
     SEND = "send"
     STOP = "stop"  # broadcast id
     INVITE = "inv"  # a staff invitation for a centre: centre id
+    INVITES = "invs"  # an admin's open invitation links: page
+    WITHDRAW = "wd"  # ask before withdrawing an invitation: its tag (a hash of the token)
+    WITHDRAW_OK = "wdok"  # withdraw it (confirmed): its tag
     UNGUEST = "unguest"  # take a counter sign-up off: sign-up id
     ATTENDANCE = "att"  # the attendance list: activity id
     ATTEND = "mark"  # tick or untick one person: activity id, sign-up id
@@ -108,6 +118,9 @@ _ALLOWED = {
         Action.EDIT,
         Action.CANCEL_OK,
         Action.INVITE,
+        Action.INVITES,
+        Action.WITHDRAW,
+        Action.WITHDRAW_OK,
         Action.PAGE,
         Action.UNGUEST,
         Action.POSTER,
@@ -144,10 +157,19 @@ class Callback:
 
 
 def ints(args: tuple[str, ...], count: int) -> tuple[int, ...] | None:
-    """Exactly `count` non-negative integers (at most 12 digits each) from `args`, or None."""
-    if len(args) != count or not all(a.isdigit() and len(a) <= 12 for a in args):
+    """Exactly `count` non-negative integers (each at most MAX_NUMBER) from `args`, or None."""
+    numbers = tuple(number(a) for a in args)
+    if len(numbers) != count or None in numbers:
         return None
-    return tuple(int(a) for a in args)
+    return tuple(n for n in numbers if n is not None)
+
+
+def number(arg: str) -> int | None:
+    """One argument as a number from 0 to MAX_NUMBER, or None (not digits, or too big)."""
+    if not (arg.isascii() and arg.isdigit()) or len(arg) > len(str(MAX_NUMBER)):
+        return None
+    value = int(arg)
+    return value if value <= MAX_NUMBER else None
 
 
 def encode(route: Route, action: Action, *args: int | str) -> str:
@@ -155,6 +177,8 @@ def encode(route: Route, action: Action, *args: int | str) -> str:
     parts = [str(a) for a in args]
     if action not in _ALLOWED[route] or not all(_ARG.match(p) for p in parts):
         raise ValueError(f"bad callback {route}:{action}:{parts}")
+    if any(p.isdigit() and number(p) is None for p in parts):
+        raise ValueError(f"number over {MAX_NUMBER} in callback {route}:{action}:{parts}")
     data = ":".join([VERSION, route, action, *parts])
     if len(data.encode("ascii")) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data}")
@@ -175,6 +199,8 @@ def decode(data: object) -> Callback | None:
     args = tuple(parts[3:])
     if action not in _ALLOWED[route] or not all(_ARG.match(a) for a in args):
         return None
+    if any(a.isdigit() and number(a) is None for a in args):
+        return None  # a number over MAX_NUMBER: forged
     return Callback(route, action, args)
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from bot import validate
-from bot.config import Config, ConfigError, load_config
+from bot.config import TOKEN_ENV, Config, ConfigError, load_config
 from bot.db import Database, DatabaseError, DuplicateError, NewActivity, RoleName
+from bot.secret import hide_in_logs, mask, redact
 
 CSV_COLUMNS = ("centre", "title", "starts", "ends", "place", "capacity", "description")
 NATIONAL = "national"
@@ -114,13 +115,25 @@ def _parser() -> argparse.ArgumentParser:
         help="different people per month and centre instead (no names)",
     )
 
-    role = command(sub, "role", "grant or revoke staff, coordinator and admin roles")
+    role = command(sub, "role", "grant or revoke roles; list or withdraw staff invitations")
     actions = role.add_subparsers(metavar="ACTION")
     for name, handler in (("grant", cmd_role_grant), ("revoke", cmd_role_revoke)):
         p = command(actions, name, f"{name} a role", handler)
         p.add_argument("--user", type=int, required=True, help="Telegram user id")
         p.add_argument("--role", choices=[r.value for r in RoleName], required=True)
         p.add_argument("--centre", metavar="SLUG", help="leave out for a national role")
+    p = command(
+        actions,
+        "invitations",
+        "list open staff invitation links (unused, unexpired), or withdraw one",
+        cmd_role_invitations,
+    )
+    p.add_argument(
+        "--withdraw",
+        metavar="TOKEN",
+        help="withdraw this link (its token, or the whole link); write --withdraw=TOKEN"
+        " if it starts with '-'",
+    )
     return parser
 
 
@@ -153,22 +166,49 @@ def cmd_run(args: argparse.Namespace) -> None:
     from bot.app import ALLOWED_UPDATES, build_application  # PTB loads only when needed
 
     config = load_config(args.config)
+    token = config.telegram.token
+    hide_in_logs(token)  # before anything can log a request URL or PTB's InvalidToken
     logging.basicConfig(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
     )
-    from telegram.error import InvalidToken, NetworkError
+    from telegram.error import TelegramError
 
     app = build_application(config)
     try:
+        # PTB's start-up would log a whole traceback (with the token) for a refused token.
+        asyncio.run(_check_token(config))
         app.run_polling(allowed_updates=ALLOWED_UPDATES)
-    except InvalidToken:
-        raise UsageError(
-            "Telegram does not accept the token ([telegram] token or VAERESTED_BOT_TOKEN)"
-        ) from None
-    except NetworkError as exc:
-        raise UsageError(
-            f"cannot reach the Bot API at {config.telegram.base_url}: {exc}"
-        ) from None
+    except TelegramError as exc:
+        raise UsageError(redact(_telegram_problem(config, exc), token)) from None
+
+
+async def _check_token(config: Config) -> None:
+    """Ask the Bot API who we are (getMe), as PTB's start-up will; its errors propagate."""
+    from telegram import Bot
+
+    bot = Bot(
+        config.telegram.token,
+        base_url=config.telegram.base_url,
+        base_file_url=config.telegram.base_file_url,
+    )
+    async with bot:  # initialize() calls getMe
+        pass
+
+
+def _telegram_problem(config: Config, exc: Exception) -> str:
+    """The one line for a Bot API that refuses the token, cannot be reached, or fails."""
+    from telegram.error import InvalidToken, NetworkError
+
+    url = config.telegram.base_url
+    if isinstance(exc, InvalidToken):
+        where = "" if url.startswith("https://api.telegram.org/") else " and [telegram] base_url"
+        return (
+            f"the Bot API refused the token {mask(config.telegram.token)}"
+            f" — check {TOKEN_ENV} or [telegram] token{where}"
+        )
+    if isinstance(exc, NetworkError):
+        return f"cannot reach the Bot API at {url}: {exc}"
+    return f"the Bot API at {url} failed: {exc}"
 
 
 def cmd_poster(args: argparse.Namespace) -> None:
@@ -388,6 +428,34 @@ def cmd_role_revoke(args: argparse.Namespace) -> None:
         if not await db.revoke_role(args.user, role, centre_id):
             raise UsageError(f"user {args.user} is not {role.value} ({where})")
         print(f"User {args.user} is no longer {role.value} ({where})")
+
+    _with_db(args, work)
+
+
+def cmd_role_invitations(args: argparse.Namespace) -> None:
+    async def work(config: Config, db: Database) -> None:
+        now = _now()
+        if args.withdraw is not None:
+            token = args.withdraw.split("?start=s-")[-1]  # the token, or the whole link
+            by_token = {i.token: i for i in await db.open_invitations(now)}
+            if token not in by_token or not await db.withdraw_invitation(token, now):
+                raise UsageError(
+                    f"no open invitation {args.withdraw!r} (unknown, used, expired or withdrawn)"
+                )
+            slug = by_token[token].centre.slug
+            print(f"Withdrew the invitation to {slug}; the link no longer works")
+            return
+        links = await db.open_invitations(now)
+        if not links:
+            print("No open invitations.")
+        for i in links:
+            expires = datetime.fromtimestamp(i.expires_at, config.bot.tz).strftime(
+                "%Y-%m-%d %H:%M"
+            )
+            maker = "erased" if i.created_by is None else str(i.created_by)
+            works = await db.invitation_maker_is_admin(i.token, config.bot.admins)
+            note = "" if works else "\t[does not work: its maker is no admin now]"
+            print(f"{i.token}\t{i.centre.slug}\texpires {expires}\tmade by {maker}{note}")
 
     _with_db(args, work)
 

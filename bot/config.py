@@ -194,7 +194,7 @@ def _bot(b: dict[str, object]) -> BotConfig:
     tz = b["timezone"]
     try:
         if not isinstance(tz, str):
-            raise ValueError
+            raise ValueError  # noqa: TRY004 - caught just below, one ConfigError for both
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"[bot] timezone is not a known time zone: {tz!r}") from None
@@ -223,7 +223,7 @@ def _bot(b: dict[str, object]) -> BotConfig:
 def _check_locale(key: str, loc: object) -> None:
     try:
         if not isinstance(loc, str):
-            raise ValueError
+            raise ValueError  # noqa: TRY004 - caught just below, one ConfigError for both
         Locale.parse(loc)
     except (ValueError, UnknownLocaleError):
         raise ConfigError(f"[bot] {key}: unknown locale {loc!r}") from None

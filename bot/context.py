@@ -101,10 +101,15 @@ class BotContext(
 
 
 async def load_user(update: object, context: BotContext) -> None:
-    """Middleware: load (or create) the person behind a private update before any dialog runs."""
+    """Middleware: load the person behind an update before any dialog runs. Only a message or a
+    tap creates a person: Telegram also sends `my_chat_member` when someone blocks the bot or
+    deletes the chat (often right after /slet_mig), and that must not store them again."""
     if not isinstance(update, Update) or update.effective_user is None:
         return
     person = update.effective_user
+    if update.message is None and update.callback_query is None:
+        context.user = await context.db.find_user(person.id)
+        return
     context.user = await context.db.touch_user(
         person.id,
         (person.first_name or "")[:64],

@@ -8,8 +8,11 @@ another coroutine's half-done write.
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 import json
 import os
+import secrets
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -25,6 +28,7 @@ SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 USER_CACHE_MAX = 100_000
 DRAFT_TTL_S = 86400  # a dialog left alone for a day is forgotten
 DOUBLE_TAP_S = 2  # a cancel this soon after the same person's last change is a double tap
+LINE_QUOTA_S = 3600  # messages to staff are counted per hour
 SEEN_REFRESH_S = 3600  # last_seen_at is rewritten at most hourly: one write per update is waste
 
 
@@ -182,6 +186,29 @@ class Role:
     centre_id: int | None  # None: national
 
 
+class InvitationOutcome(enum.Enum):
+    ACCEPTED = "accepted"
+    USED = "used"  # used once already: for ever, also after the person who used it is erased
+    EXPIRED = "expired"
+    INVALID = "invalid"  # unknown, withdrawn, or its maker is no admin any more (or erased)
+
+
+@dataclass(frozen=True)
+class InvitationResult:
+    outcome: InvitationOutcome
+    centre: Centre | None = None  # set when accepted
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An open (unused, unexpired) staff invitation."""
+
+    token: str
+    centre: Centre
+    created_by: int | None  # None: the admin who made it has been erased
+    expires_at: int
+
+
 @dataclass(frozen=True)
 class Draft:
     """A dialog in progress: what kind, which step, what is filled in so far."""
@@ -282,6 +309,20 @@ def _centre(row: sqlite3.Row) -> Centre:
     return Centre(**{name: row[name] for name in Centre.__dataclass_fields__})
 
 
+def _is_admin(c: sqlite3.Connection, user_id: int | None, admins: Sequence[int]) -> bool:
+    """A national admin now: in the config's `admins`, or with a national admin role (as
+    bot.access.load_access decides). None (an erased person) is nobody."""
+    if user_id is None:
+        return False
+    if user_id in admins:
+        return True
+    row = c.execute(
+        "SELECT 1 FROM role WHERE user_id = ? AND role = 'admin' AND centre_id IS NULL",
+        (user_id,),
+    ).fetchone()
+    return row is not None
+
+
 def _migrations() -> list[tuple[int, str]]:
     steps = []
     for entry in SCHEMA_DIR.glob("*.sql"):
@@ -300,6 +341,9 @@ class Database:
         # Every update needs its user; this process is the only writer of user rows, so a
         # cache of (user, last_seen_at written) saves a database trip per update.
         self._users: dict[int, tuple[User, int]] = {}
+        # The key of the hash that counts messages to staff per person (line_quota). It lives
+        # only in this process: the file alone never tells whose messages were counted.
+        self._line_key = secrets.token_bytes(32)
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -437,6 +481,24 @@ class Database:
         return [_centre(r) for r in rows]
 
     # -- users and memberships ------------------------------------------------------------
+
+    async def find_user(self, user_id: int) -> User | None:
+        """The user if the bot knows them; never creates anyone (and writes nothing)."""
+        cached = self._users.get(user_id)
+        if cached:
+            return cached[0]
+        row = await self._one(
+            "SELECT first_name, locale, active, onboarded FROM user WHERE id = ?", (user_id,)
+        )
+        if row is None:
+            return None
+        return User(
+            user_id,
+            str(row["first_name"]),
+            str(row["locale"]),
+            bool(row["active"]),
+            bool(row["onboarded"]),
+        )
 
     async def touch_user(self, user_id: int, first_name: str, locale: str, now: int) -> User:
         """Load the user, creating them on first contact; refresh name and last seen cheaply."""
@@ -807,26 +869,77 @@ class Database:
             )
         )
 
-    async def use_invitation(self, token: str, user_id: int, now: int) -> Centre | None:
-        """Make the user staff of the invitation's centre, once; None if used or expired."""
+    async def use_invitation(
+        self, token: str, user_id: int, now: int, *, admins: Sequence[int]
+    ) -> InvitationResult:
+        """Make the user staff of the invitation's centre, once and for ever (`used_at` stays
+        set when the person who used it is erased). It works only while the admin who made it
+        is still an admin — in `admins` (the config's) or with a national admin role — and
+        has not been erased."""
 
-        def work(c: sqlite3.Connection) -> Centre | None:
+        def work(c: sqlite3.Connection) -> InvitationResult:
             row = c.execute(
-                "UPDATE invitation SET used_by = ?, used_at = ? WHERE token = ?"
-                " AND used_by IS NULL AND expires_at > ? RETURNING centre_id",
-                (user_id, now, token, now),
+                "SELECT centre_id, created_by, expires_at, used_at FROM invitation WHERE token = ?",
+                (token,),
             ).fetchone()
             if row is None:
-                return None
+                return InvitationResult(InvitationOutcome.INVALID)
+            if row["used_at"] is not None:
+                return InvitationResult(InvitationOutcome.USED)
+            if row["expires_at"] <= now:
+                return InvitationResult(InvitationOutcome.EXPIRED)
+            if not _is_admin(c, row["created_by"], admins):
+                return InvitationResult(InvitationOutcome.INVALID)
+            c.execute(
+                "UPDATE invitation SET used_by = ?, used_at = ? WHERE token = ? AND used_at IS NULL",
+                (user_id, now, token),
+            )
             c.execute(
                 "INSERT INTO role(user_id, centre_id, role, granted_at) VALUES (?, ?, 'staff', ?)"
                 " ON CONFLICT DO NOTHING",
                 (user_id, row["centre_id"], now),
             )
             centre = c.execute("SELECT * FROM centre WHERE id = ?", (row["centre_id"],))
-            return _centre(centre.fetchone())
+            return InvitationResult(InvitationOutcome.ACCEPTED, _centre(centre.fetchone()))
 
         return await self._write(work)
+
+    async def open_invitations(self, now: int, created_by: int | None = None) -> list[Invitation]:
+        """Unused, unexpired invitations (of one admin, or everyone's), soonest to expire first."""
+        rows = await self._all(
+            "SELECT i.token, i.created_by, i.expires_at, c.* FROM invitation i"
+            " JOIN centre c ON c.id = i.centre_id"
+            " WHERE i.used_at IS NULL AND i.expires_at > :now"
+            " AND (:by IS NULL OR i.created_by = :by)"
+            " ORDER BY i.expires_at, i.token",
+            {"now": now, "by": created_by},
+        )
+        return [Invitation(r["token"], _centre(r), r["created_by"], r["expires_at"]) for r in rows]
+
+    async def withdraw_invitation(
+        self, token: str, now: int, created_by: int | None = None
+    ) -> bool:
+        """Delete an open invitation (only one `created_by` made, if given), so the link works
+        like an unknown one; False if there is no such open invitation."""
+        cur = await self._write(
+            lambda c: c.execute(
+                "DELETE FROM invitation WHERE token = :token AND used_at IS NULL"
+                " AND expires_at > :now AND (:by IS NULL OR created_by = :by)",
+                {"token": token, "now": now, "by": created_by},
+            )
+        )
+        return cur.rowcount == 1
+
+    async def invitation_maker_is_admin(self, token: str, admins: Sequence[int]) -> bool:
+        """Whether the invitation's maker may still invite (its link would still work)."""
+
+        def work(c: sqlite3.Connection) -> bool:
+            row = c.execute(
+                "SELECT created_by FROM invitation WHERE token = ?", (token,)
+            ).fetchone()
+            return row is not None and _is_admin(c, row["created_by"], admins)
+
+        return await self._read(work)
 
     # -- drafts ---------------------------------------------------------------------------
 
@@ -852,6 +965,13 @@ class Database:
     async def delete_draft(self, user_id: int) -> None:
         """Forget the user's dialog in progress."""
         await self._write(lambda c: c.execute("DELETE FROM draft WHERE user_id = ?", (user_id,)))
+
+    async def purge_drafts(self, now: int) -> int:
+        """Delete dialogs left alone for a day (they are ignored already; now they are gone)."""
+        cur = await self._write(
+            lambda c: c.execute("DELETE FROM draft WHERE updated_at <= ?", (now - DRAFT_TTL_S,))
+        )
+        return int(cur.rowcount)
 
     # -- staff work on activities ---------------------------------------------------------
 
@@ -911,6 +1031,18 @@ class Database:
 
         return await self._write(work)
 
+    async def forget_guest_names(self, before: int) -> int:
+        """Blank the names of people signed up at the counter for activities that began before
+        `before`; they still count as guests ('' marks a guest whose name is gone)."""
+        cur = await self._write(
+            lambda c: c.execute(
+                "UPDATE signup SET guest_name = '' WHERE guest_name != '' AND activity_id IN"
+                " (SELECT id FROM activity WHERE starts_at < ?)",
+                (before,),
+            )
+        )
+        return int(cur.rowcount)
+
     async def list_guests(self, activity_id: int) -> list[tuple[int, str]]:
         """(sign-up id, first name) of the counter sign-ups of an activity."""
         rows = await self._all(
@@ -934,9 +1066,9 @@ class Database:
 
         def work(c: sqlite3.Connection) -> int | None:
             row = c.execute(
-                "UPDATE signup SET status = 'cancelled', updated_at = ? WHERE id = ?"
-                " AND guest_name IS NOT NULL AND status IN ('confirmed', 'waitlisted')"
-                " RETURNING activity_id",
+                "UPDATE signup SET status = 'cancelled', guest_name = '', updated_at = ?"
+                " WHERE id = ? AND guest_name IS NOT NULL"
+                " AND status IN ('confirmed', 'waitlisted') RETURNING activity_id",
                 (now, signup_id),
             ).fetchone()
             if row is None:
@@ -1257,34 +1389,50 @@ class Database:
 
         return await self._write(work)
 
-    async def add_walk_in(self, activity_id: int, by: int, now: int) -> None:
-        """Count someone who came without signing up."""
+    async def add_walk_in(
+        self, activity_id: int, centre_id: int | None, by: int, now: int
+    ) -> None:
+        """Count someone who came without signing up, for the centre that counted them (at a
+        centre's activity: that centre; None: no centre, an admin at a national activity)."""
         await self._write(
             lambda c: c.execute(
-                "INSERT INTO attendance(activity_id, signup_id, marked_by, marked_at)"
-                " VALUES (?, NULL, ?, ?)",
-                (activity_id, by, now),
+                "INSERT INTO attendance(activity_id, signup_id, centre_id, marked_by, marked_at)"
+                " VALUES (?, NULL, ?, ?, ?)",
+                (activity_id, centre_id, by, now),
             )
         )
 
-    async def remove_walk_in(self, activity_id: int) -> bool:
-        """Take one walk-in back (a mistaken tap)."""
+    async def remove_walk_in(self, activity_id: int, centres: Sequence[int] | None) -> bool:
+        """Take back the latest walk-in counted by one of `centres` (0: no centre; None: any),
+        after a mistaken tap; never one another centre counted."""
         cur = await self._write(
             lambda c: c.execute(
-                "DELETE FROM attendance WHERE id = (SELECT max(id) FROM attendance"
-                " WHERE activity_id = ? AND signup_id IS NULL)",
-                (activity_id,),
+                "DELETE FROM attendance WHERE id = (SELECT max(id) FROM attendance t"
+                f" WHERE t.activity_id = :a AND t.signup_id IS NULL AND {_WALK_IN_SCOPE})",
+                _scope_params(centres, a=activity_id),
             )
         )
         return cur.rowcount == 1
 
-    async def walk_ins(self, activity_id: int) -> int:
-        """How many came without signing up."""
+    async def walk_ins(self, activity_id: int, centres: Sequence[int] | None = None) -> int:
+        """How many came without signing up, counted by one of `centres` (0: no centre; None:
+        by anyone)."""
         row = await self._one(
-            "SELECT count(*) AS n FROM attendance WHERE activity_id = ? AND signup_id IS NULL",
-            (activity_id,),
+            "SELECT count(*) AS n FROM attendance t"
+            f" WHERE t.activity_id = :a AND t.signup_id IS NULL AND {_WALK_IN_SCOPE}",
+            _scope_params(centres, a=activity_id),
         )
         return int(row["n"])
+
+    async def walk_ins_by_centre(self, activity_id: int) -> list[tuple[str | None, int]]:
+        """For a national activity: how many walk-ins each centre counted (None: no centre)."""
+        rows = await self._all(
+            "SELECT c.name, count(*) AS n FROM attendance t LEFT JOIN centre c ON c.id = t.centre_id"
+            " WHERE t.activity_id = ? AND t.signup_id IS NULL"
+            " GROUP BY t.centre_id ORDER BY n DESC, c.name",
+            (activity_id,),
+        )
+        return [(r["name"], int(r["n"])) for r in rows]
 
     async def summary(self, centres: Sequence[int] | None, since: int, until: int) -> Summary:
         """Activities held in [since, until) (before `until`), and their figures."""
@@ -1348,22 +1496,33 @@ class Database:
 
     # -- a line to staff --------------------------------------------------------------------
 
+    def _line_tag(self, user_id: int) -> str:
+        return hmac.new(self._line_key, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
+
     async def add_line_message(self, user_id: int, centre_id: int, text: str, now: int) -> int:
-        """Store a person's message to a centre's staff; its id."""
-        cur = await self._write(
-            lambda c: c.execute(
+        """Store a person's message to a centre's staff, and count it (for an hour) by a keyed
+        hash that outlives an erasure without naming anyone; the message's id."""
+
+        def work(c: sqlite3.Connection) -> int:
+            c.execute("DELETE FROM line_quota WHERE created_at < ?", (now - LINE_QUOTA_S,))
+            c.execute(
+                "INSERT INTO line_quota(tag, created_at) VALUES (?, ?)",
+                (self._line_tag(user_id), now),
+            )
+            cur = c.execute(
                 "INSERT INTO line_message(user_id, centre_id, text, created_at)"
                 " VALUES (?, ?, ?, ?)",
                 (user_id, centre_id, text, now),
             )
-        )
-        return int(cur.lastrowid or 0)
+            return int(cur.lastrowid or 0)
 
-    async def count_line_messages(self, user_id: int, since: int) -> int:
-        """How many messages a person wrote to staff since `since`."""
+        return await self._write(work)
+
+    async def count_line_messages(self, user_id: int, now: int) -> int:
+        """How many messages a person wrote to staff in the last hour (erased or not)."""
         row = await self._one(
-            "SELECT count(*) AS n FROM line_message WHERE user_id = ? AND created_at >= ?",
-            (user_id, since),
+            "SELECT count(*) AS n FROM line_quota WHERE tag = ? AND created_at >= ?",
+            (self._line_tag(user_id), now - LINE_QUOTA_S),
         )
         return int(row["n"])
 
@@ -1418,12 +1577,16 @@ class Database:
             )
         )
 
-    async def purge_line_messages(self, before: int) -> int:
-        """Forget messages to staff older than `before`."""
-        cur = await self._write(
-            lambda c: c.execute("DELETE FROM line_message WHERE created_at < ?", (before,))
-        )
-        return int(cur.rowcount)
+    async def purge_line_messages(self, before: int, now: int) -> int:
+        """Forget messages to staff older than `before`, and counts older than an hour."""
+
+        def work(c: sqlite3.Connection) -> int:
+            c.execute("DELETE FROM line_quota WHERE created_at < ?", (now - LINE_QUOTA_S,))
+            return int(
+                c.execute("DELETE FROM line_message WHERE created_at < ?", (before,)).rowcount
+            )
+
+        return await self._write(work)
 
     # -- privacy --------------------------------------------------------------------------
 
@@ -1437,28 +1600,33 @@ class Database:
         return cur.rowcount == 1
 
     async def personal_data(self, user_id: int) -> dict[str, Any] | None:
-        """Everything stored about one person, in plain terms (None if nothing)."""
+        """Everything stored about one person (None if nothing): what they are, chose, signed up
+        for and came to, wrote to staff, received, have half-made, and, as staff, made and
+        ticked. Every column that can point at a person is read here (tests/test_privacy.py
+        walks the schema to keep it so). Instants are UTC epoch seconds; signups hold Activity."""
+
+        def rows(c: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
+            return [dict(r) for r in c.execute(sql, {"u": user_id}).fetchall()]
 
         def work(c: sqlite3.Connection) -> dict[str, Any] | None:
             user = c.execute("SELECT * FROM user WHERE id = ?", (user_id,)).fetchone()
             if user is None:
                 return None
-            centres = c.execute(
-                "SELECT c.name, m.announcements FROM membership m JOIN centre c"
-                " ON c.id = m.centre_id WHERE m.user_id = ? ORDER BY c.name",
-                (user_id,),
-            ).fetchall()
+            centres = rows(
+                c,
+                "SELECT c.name, m.announcements AS messages, m.joined_at FROM membership m"
+                " JOIN centre c ON c.id = m.centre_id WHERE m.user_id = :u ORDER BY c.name",
+            )
             signups = c.execute(
-                f"SELECT {_ACTIVITY}, s.status AS my_status FROM signup s"
-                " JOIN activity a ON a.id = s.activity_id LEFT JOIN centre c"
-                " ON c.id = a.centre_id WHERE s.user_id = ? ORDER BY a.starts_at",
+                f"SELECT {_ACTIVITY}, s.status AS my_status, s.created_at AS signed_up_at,"
+                " EXISTS (SELECT 1 FROM attendance t WHERE t.signup_id = s.id) AS came"
+                " FROM signup s JOIN activity a ON a.id = s.activity_id LEFT JOIN centre c"
+                " ON c.id = a.centre_id WHERE s.user_id = ? ORDER BY a.starts_at, a.id",
                 (user_id,),
             ).fetchall()
-            roles = c.execute(
-                "SELECT r.role, c.name FROM role r LEFT JOIN centre c ON c.id = r.centre_id"
-                " WHERE r.user_id = ?",
-                (user_id,),
-            ).fetchall()
+            draft = c.execute(
+                "SELECT kind, step, data, updated_at FROM draft WHERE user_id = ?", (user_id,)
+            ).fetchone()
             return {
                 "telegram_id": user["id"],
                 "first_name": user["first_name"],
@@ -1466,14 +1634,66 @@ class Database:
                 "first_seen": user["created_at"],
                 "last_seen": user["last_seen_at"],
                 "reminders": bool(user["reminders_on"]),
-                "centres": [
-                    {"name": r["name"], "messages": bool(r["announcements"])} for r in centres
+                "reachable": bool(user["active"]),
+                "centres": [dict(r, messages=bool(r["messages"])) for r in centres],
+                "signups": [
+                    (_activity(r), str(r["my_status"]), bool(r["came"]), r["signed_up_at"])
+                    for r in signups
                 ],
-                "signups": [(_activity(r), str(r["my_status"])) for r in signups],
-                "roles": [{"role": r["role"], "centre": r["name"]} for r in roles],
-                "messages": c.execute(
-                    "SELECT count(*) FROM line_message WHERE user_id = ?", (user_id,)
-                ).fetchone()[0],
+                "notifications": rows(
+                    c,
+                    "SELECT a.title AS activity, n.kind, n.due_at, n.state, n.sent_at"
+                    " FROM notification n JOIN signup s ON s.id = n.signup_id"
+                    " JOIN activity a ON a.id = s.activity_id WHERE s.user_id = :u"
+                    " ORDER BY n.due_at",
+                ),
+                "messages": rows(
+                    c,
+                    "SELECT c.name AS centre, m.text, m.created_at, m.replied_at"
+                    " FROM line_message m JOIN centre c ON c.id = m.centre_id"
+                    " WHERE m.user_id = :u ORDER BY m.created_at",
+                ),
+                "announcements": rows(
+                    c,
+                    "SELECT b.text, b.media_kind, b.created_at, d.state, d.updated_at"
+                    " FROM delivery d JOIN broadcast b ON b.id = d.broadcast_id"
+                    " WHERE d.user_id = :u ORDER BY b.created_at",
+                ),
+                "draft": None if draft is None else dict(draft, data=json.loads(draft["data"])),
+                "roles": rows(
+                    c,
+                    "SELECT r.role, c.name AS centre, r.line_on AS messages_from_users,"
+                    " r.granted_at FROM role r LEFT JOIN centre c ON c.id = r.centre_id"
+                    " WHERE r.user_id = :u ORDER BY r.granted_at",
+                ),
+                "activities_created": rows(
+                    c,
+                    "SELECT title, starts_at, status FROM activity WHERE created_by = :u"
+                    " ORDER BY starts_at",
+                ),
+                "attendance_ticked": rows(
+                    c,
+                    "SELECT a.title AS activity, a.starts_at, count(*) AS ticks"
+                    " FROM attendance t JOIN activity a ON a.id = t.activity_id"
+                    " WHERE t.marked_by = :u GROUP BY a.id ORDER BY a.starts_at",
+                ),
+                "announcements_written": rows(
+                    c,
+                    "SELECT text, media_kind, audience, state, created_at,"
+                    " report_chat IS NOT NULL AS report_here FROM broadcast"
+                    " WHERE author_id = :u OR report_chat = :u ORDER BY created_at",
+                ),
+                "invitations_made": rows(
+                    c,
+                    "SELECT c.name AS centre, i.expires_at, i.used_at IS NOT NULL AS used"
+                    " FROM invitation i JOIN centre c ON c.id = i.centre_id"
+                    " WHERE i.created_by = :u ORDER BY i.expires_at",
+                ),
+                "invitations_used": rows(
+                    c,
+                    "SELECT c.name AS centre, i.used_at FROM invitation i"
+                    " JOIN centre c ON c.id = i.centre_id WHERE i.used_by = :u",
+                ),
             }
 
         return await self._read(work)
@@ -1498,9 +1718,26 @@ class Database:
                 " (SELECT id FROM signup WHERE user_id = ?)",
                 (user_id,),
             )
+            # A staff member's answer being written to this person (it quotes nothing, but it
+            # points at their message, which goes with them).
+            c.execute(
+                "DELETE FROM draft WHERE kind = 'reply' AND json_extract(data, '$.message') IN"
+                " (SELECT id FROM line_message WHERE user_id = ?)",
+                (user_id,),
+            )
             for table in ("delivery", "membership", "role", "draft"):
                 c.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
-            c.execute("UPDATE invitation SET used_by = NULL WHERE used_by = ?", (user_id,))
+            # What a staff member made or ticked stays (the counts add up), without them; a
+            # used invitation stays used (used_at), without saying by whom.
+            for sql in (
+                "UPDATE invitation SET used_by = NULL WHERE used_by = :u",
+                "UPDATE invitation SET created_by = NULL WHERE created_by = :u",
+                "UPDATE activity SET created_by = NULL WHERE created_by = :u",
+                "UPDATE broadcast SET author_id = NULL WHERE author_id = :u",
+                "UPDATE broadcast SET report_chat = NULL, report_msg = NULL WHERE report_chat = :u",
+                "UPDATE attendance SET marked_by = NULL WHERE marked_by = :u",
+            ):
+                c.execute(sql, {"u": user_id})
             c.execute("DELETE FROM user WHERE id = ?", (user_id,))  # sign-ups: user_id → NULL
             for row in ahead:
                 _promote(c, row["activity_id"], now, planner)
@@ -1508,7 +1745,14 @@ class Database:
 
         found = await self._write(work)
         self._users.pop(user_id, None)
+        if found:
+            await self.checkpoint()
         return found
+
+    async def checkpoint(self) -> None:
+        """Move the write-ahead log into the database file and empty it: with secure_delete on,
+        erased rows are then gone from both files on disk, not only from the tables."""
+        await self._all("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def inactive_users(self, before: int) -> list[int]:
         """People not seen since `before`."""
@@ -1652,6 +1896,8 @@ def _counts(row: sqlite3.Row) -> ActivityCounts:
 
 # Which activities a coordinator's figures cover: some centres, or (all = 1) everything.
 _SCOPE = "(:all = 1 OR a.centre_id IN (SELECT value FROM json_each(:centres)))"
+# Which walk-ins (attendance `t`): those some centres counted (0: counted for no centre).
+_WALK_IN_SCOPE = "(:all = 1 OR IFNULL(t.centre_id, 0) IN (SELECT value FROM json_each(:centres)))"
 
 
 def _scope_params(centres: Sequence[int] | None, **values: Any) -> dict[str, Any]:

@@ -499,6 +499,28 @@ class FakeUser:
         )
         await self.fake.deliver({"message": msg})
 
+    async def block(self, status: str = "kicked") -> None:
+        """Block the bot or delete the chat (`kicked`), or unblock it (`member`): Telegram then
+        sends a `my_chat_member` update, not a message."""
+        bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "V", "username": BOT_USERNAME}
+        new: dict[str, Any] = {"status": status, "user": bot_user}
+        old: dict[str, Any] = {"status": "kicked" if status == "member" else "member"}
+        for member in (new, old):
+            member["user"] = bot_user
+            if member["status"] == "kicked":
+                member["until_date"] = 0
+        await self.fake.deliver(
+            {
+                "my_chat_member": {
+                    "chat": self.fake.chats[self.id],
+                    "from": self._from,
+                    "date": int(time.time()),
+                    "old_chat_member": old,
+                    "new_chat_member": new,
+                }
+            }
+        )
+
     async def send_sticker(self) -> None:
         """Send something that is not text."""
         msg = self._message("", self.fake.chats[self.id])

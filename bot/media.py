@@ -114,8 +114,20 @@ def speech_available() -> str | None:
 def _speak(text: str, locale: str) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         wav, ogg = Path(folder) / "card.wav", Path(folder) / "card.ogg"
+        # The text (a title staff typed) goes on standard input, never on the command line:
+        # there "-w/path …" would be read as an option and write a file where it says.
         subprocess.run(
-            ["espeak-ng", "-v", VOICES.get(locale, locale), "-s", "140", "-w", str(wav), text],
+            [
+                "espeak-ng",
+                "-v",
+                VOICES.get(locale, locale),
+                "-s",
+                "140",
+                "-w",
+                str(wav),
+                "--stdin",
+            ],
+            input=text.encode("utf-8"),
             check=True,
             capture_output=True,
             timeout=60,

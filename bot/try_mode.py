@@ -10,9 +10,12 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from bot.fake_telegram import TOKEN, FakeMessage, FakeTelegram, FakeUser
+
+FAKE_URL = "http://fake-telegram.invalid/bot"  # `.invalid` never resolves (RFC 2606)
 
 INTRO = (
     "vaerested-bot try: you are a user of the demo centre. Type a number to tap that button,\n"
@@ -40,12 +43,17 @@ def _show(person: FakeUser, seen: int) -> tuple[int, list[tuple[str, str | None]
 async def run() -> None:
     from bot.app import build_application
     from bot.cli import add_demo_data
-    from bot.config import load_config
+    from bot.config import TelegramConfig, load_config
 
     with tempfile.TemporaryDirectory() as folder:
         config_path = Path(folder) / "config.toml"
-        config_path.write_text(f'[telegram]\ntoken = "{TOKEN}"\n[database]\npath = "try.db"\n')
-        config = load_config(config_path)
+        config_path.write_text('[database]\npath = "try.db"\n')
+        # Never the person's real token or Bot API (VAERESTED_BOT_TOKEN, config files): the
+        # fake's own token, at an address that cannot resolve, reached only in-process.
+        config = replace(
+            load_config(config_path, require_token=False),
+            telegram=TelegramConfig(TOKEN, FAKE_URL, FAKE_URL.replace("/bot", "/file/bot")),
+        )
         fake = FakeTelegram()
         app = build_application(config, request=fake.request(), get_updates_request=fake.request())
         fake.attach(app)

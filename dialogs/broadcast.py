@@ -172,7 +172,7 @@ async def on_audience(update: Update, context: BotContext) -> None:
     if draft is None:
         return
     access, d = await context.access(), dict(draft.data)
-    kind, target = args[0], (int(args[1]) if len(args) > 1 and args[1].isdigit() else None)
+    kind, target = args[0], (callbacks.number(args[1]) if len(args) > 1 else None)
     if kind == "c" and target is not None and access.can_manage(target):
         d.update(audience="centre", centre=target, activity=None)
     elif kind == "all" and access.admin:
@@ -291,8 +291,10 @@ async def on_nav(update: Update, context: BotContext) -> None:
     """Back and Stop inside the dialog."""
     args = await tapped_args(update, context)
     cb = callbacks.decode(update.callback_query.data if update.callback_query else None)
-    draft = await _load(update, context) if args is not None else None
-    if draft is None or cb is None:
+    if args is None or cb is None:
+        return await show_stale(update, context)
+    draft = await _load(update, context)
+    if draft is None:
         return
     if cb.action is Action.ABORT:
         assert context.user is not None

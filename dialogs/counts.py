@@ -101,11 +101,15 @@ async def card_screen(
     lines.append(_("Signed up: {n} of {places}", n=item.confirmed, places=places))
     lines.append(_("Waiting list: {n}", n=item.waitlisted))
     lines.append(_("Guests without a phone: {n}", n=item.guests))
-    if item.attended:
-        lines.append(_("Came: {n}", n=item.attended))
     scope = access.name_scope(activity.centre_id)
+    people = await db.participants(activity.id, scope) if scope is not False else []
+    came = item.attended  # everyone's; at a national activity a centre's staff see their own
+    if isinstance(scope, list):
+        came = sum(p.attended for p in people if not p.waitlisted)
+        came += await db.walk_ins(activity.id, scope)
+    if came:
+        lines.append(_("Came: {n}", n=came))
     if scope is not False:
-        people = await db.participants(activity.id, scope)
         confirmed = [
             esc(p.name) + (" ✔️" if p.attended else "") for p in people if not p.waitlisted
         ]
@@ -119,6 +123,12 @@ async def card_screen(
         parts = [f"{esc(name or _('no centre'))} {n}" for name, n in breakdown]
         if parts:
             lines += ["", _("From the centres: {parts}", parts=" · ".join(parts))]
+        if access.sees_everything:  # the whole country: whose walk-ins the total holds
+            counted = await db.walk_ins_by_centre(activity.id)
+            walk_ins = [f"{esc(name or _('no centre'))} {n}" for name, n in counted]
+            if walk_ins:
+                lines += [] if parts else [""]
+                lines.append(_("Came without signing up: {parts}", parts=" · ".join(walk_ins)))
     rows = []
     if scope is not False and _is_today(context, activity):
         rows.append([button(_("✔️ Attendance"), Route.COUNTS, Action.ATTENDANCE, activity.id)])
@@ -133,12 +143,24 @@ def _is_today(context: BotContext, activity: Activity) -> bool:
     return datetime.fromtimestamp(context.now(), tz).date() == day
 
 
+def counts_for(access: Access, activity: Activity) -> list[int] | None:
+    """Whose walk-ins ("+ guest") a person counts at an activity. At a centre's own activity
+    every walk-in is that centre's: None (all of them). At a national activity, their own
+    centres' (0: none, for an admin of no centre); "+ guest" counts for the first of them (the
+    lowest id: a card carries no centre, so a person at two centres counts for the same one
+    every time), "− guest" takes back the latest of theirs, never another centre's."""
+    if activity.centre_id is not None:
+        return None
+    return sorted(access.staff_of | access.coordinator_of) or [0]
+
+
 async def attendance_screen(
     context: BotContext, activity: Activity, scope: list[int] | None, notice: str = ""
 ) -> Screen:
     _ = context._
     people = [p for p in await context.db.participants(activity.id, scope) if not p.waitlisted]
-    walk_ins = await context.db.walk_ins(activity.id)
+    walk_ins = await context.db.walk_ins(activity.id, scope)  # as far as they see names
+    own = await context.db.walk_ins(activity.id, counts_for(await context.access(), activity))
     came = sum(p.attended for p in people) + walk_ins
     lines = [notice, ""] if notice else []
     lines += [
@@ -152,7 +174,7 @@ async def attendance_screen(
         label = f"{mark} {short(p.name)}" + (" " + _("(guest)") if p.guest else "")
         rows.append([button(label, Route.COUNTS, Action.ATTEND, activity.id, p.signup_id)])
     walk = [button(_("+ guest"), Route.COUNTS, Action.WALK_IN, activity.id, 1)]
-    if walk_ins:
+    if own:
         walk.append(button(_("− guest"), Route.COUNTS, Action.WALK_IN, activity.id, 0))
     rows.append(walk)
     rows.append([button(_("⬅️ Back"), Route.COUNTS, Action.SHOW, activity.id, 0)])
@@ -302,10 +324,12 @@ async def on_walk_in(update: Update, context: BotContext) -> None:
         return
     activity, scope = allowed
     assert context.user is not None
+    centres = counts_for(await context.access(), activity)
     if ids[1]:
-        await context.db.add_walk_in(activity.id, context.user.id, context.now())
+        centre = activity.centre_id if centres is None else centres[0] or None
+        await context.db.add_walk_in(activity.id, centre, context.user.id, context.now())
     else:
-        await context.db.remove_walk_in(activity.id)
+        await context.db.remove_walk_in(activity.id, centres)
     await show(update, context, await attendance_screen(context, activity, scope))
 
 

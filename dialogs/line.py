@@ -78,7 +78,7 @@ async def on_text(update: Update, context: BotContext, draft: Draft) -> None:
     await db.delete_draft(context.user.id)
     if draft.kind == "reply":
         return await _send_reply(update, context, draft, text)
-    if await db.count_line_messages(context.user.id, now - 3600) >= PER_HOUR:
+    if await db.count_line_messages(context.user.id, now) >= PER_HOUR:
         notice = _(
             "You have written a lot this hour. Please wait a little, or talk to the staff"
             " at your centre."
@@ -140,7 +140,7 @@ async def on_reply(update: Update, context: BotContext) -> None:
     assert context.user is not None
     await context.db.save_draft(
         context.user.id,
-        Draft("reply", "message", {"message": ids[0], "centre": centre_id, "name": first_name}),
+        Draft("reply", "message", {"message": ids[0], "centre": centre_id}),
         context.now(),
     )
     text = context._("Write your answer to {name}.", name=esc(first_name))

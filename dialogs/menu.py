@@ -86,8 +86,15 @@ async def end_dialog(update: Update, context: BotContext) -> None:
     message = update.message
     if context.user is None or message is None or not message.text:
         return
-    if message.text.startswith("/") or menu_action(message.text, context.config.bot.locales):
+    command = message.text.split()[0].split("@")[0] if message.text.startswith("/") else ""
+    if command in LOOK_ONLY:
+        return
+    if command or menu_action(message.text, context.config.bot.locales):
         await context.db.delete_draft(context.user.id)
+
+
+# Commands that only show something: /mine_data must show a half-made dialog, not end it.
+LOOK_ONLY = ("/mine_data", "/my_data")
 
 
 async def on_text(update: Update, context: BotContext) -> None:

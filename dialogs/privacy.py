@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
@@ -17,6 +18,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks
 from bot.callbacks import Action, Route
 from bot.context import BotContext, Services
+from bot.db import Activity
 from bot.i18n import N_
 from dialogs.browse import show_stale, when
 from dialogs.common import Screen, button, esc, keyboard, language_name, send, show, tapped
@@ -25,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 ANNOUNCEMENTS_KEPT_S = 90 * 86400
 LINE_KEPT_S = 7 * 86400  # messages to staff: long enough to answer
+GUEST_NAMES_KEPT_S = 30 * 86400  # names of people signed up at the counter, after the start
 STATUS = {
     "confirmed": N_("signed up"),
     "waitlisted": N_("on the waiting list"),
@@ -39,6 +42,59 @@ def notice_text(context: BotContext) -> str:
         " phone number. A message you write to the staff is deleted after 7 days. See it all"
         " with /mine_data, erase it with /slet_mig."
     )
+
+
+SHOWN_SIGNUPS = 10  # the message lists this many (upcoming first); the file has them all
+SHOWN_MESSAGES = 3
+QUOTE_MAX = 60
+
+
+def _status(activity: Activity, status: str, came: bool) -> str:
+    if came:
+        return N_("you came")
+    if activity.status == "cancelled" and status != "cancelled":
+        return N_("the activity was cancelled")
+    return STATUS.get(status, status)
+
+
+def _quote(text: str) -> str:
+    return esc(text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1].rstrip() + "…")
+
+
+def _signup_lines(context: BotContext, signups: list[Any]) -> list[str]:
+    """Up to SHOWN_SIGNUPS sign-ups (still ahead first, then the latest), and how many more."""
+    _, now = context._, context.now()
+    ahead = [s for s in signups if s[0].starts_at > now]
+    past = [s for s in reversed(signups) if s[0].starts_at <= now]
+    shown = (ahead + past)[:SHOWN_SIGNUPS]
+    lines = [_("• Sign-ups:")]
+    for activity, status, came, _at in shown:
+        line = f"{esc(activity.title)}, {esc(when(context, activity))}: "
+        lines.append("   – " + line + _(_status(activity, status, came)))
+    if len(signups) > len(shown):
+        lines.append(
+            "   " + _("… and {n} more – all are in the file.", n=len(signups) - len(shown))
+        )
+    return lines
+
+
+def _staff_lines(context: BotContext, data: dict[str, Any]) -> list[str]:
+    _ = context._
+    lines = []
+    if data["roles"]:
+        roles = ", ".join(
+            f"{r['role']} ({esc(r['centre'] or _('national'))})" for r in data["roles"]
+        )
+        lines.append(_("• Roles: {roles}", roles=roles))
+    counts = [
+        ("activities_created", N_("• Activities you created: {n}")),
+        ("attendance_ticked", N_("• Activities where you ticked who came: {n}")),
+        ("announcements_written", N_("• Announcements you wrote: {n}")),
+        ("invitations_made", N_("• Invitation links you made: {n}")),
+        ("invitations_used", N_("• Invitation links you used: {n}")),
+    ]
+    lines += [_(text, n=len(data[key])) for key, text in counts if data[key]]
+    return lines
 
 
 async def cmd_my_data(update: Update, context: BotContext) -> None:
@@ -58,21 +114,29 @@ async def cmd_my_data(update: Update, context: BotContext) -> None:
         _("• Reminders: on") if data["reminders"] else _("• Reminders: off"),
     ]
     if data["signups"]:
-        lines.append(_("• Sign-ups:"))
-        for activity, status in data["signups"]:
-            lines.append(
-                f"   – {esc(activity.title)}, {esc(when(context, activity))}: "
-                + _(STATUS.get(status, status))
-            )
-    if data["messages"]:
-        lines.append(_("• Messages to the staff (deleted after 7 days): {n}", n=data["messages"]))
-    if data["roles"]:
-        roles = ", ".join(
-            f"{r['role']} ({esc(r['centre'] or _('national'))})" for r in data["roles"]
+        lines += _signup_lines(context, data["signups"])
+    if data["notifications"]:
+        lines.append(
+            _("• Reminders and messages about your activities: {n}", n=len(data["notifications"]))
         )
-        lines.append(_("• Roles: {roles}", roles=roles))
+    if data["messages"]:
+        lines.append(
+            _("• Messages to the staff (deleted after 7 days): {n}", n=len(data["messages"]))
+        )
+        lines += [f"   – «{_quote(m['text'])}»" for m in data["messages"][-SHOWN_MESSAGES:]]
+    if data["announcements"]:
+        lines.append(
+            _(
+                "• Messages from your centres (deleted after 90 days): {n}",
+                n=len(data["announcements"]),
+            )
+        )
+    if data["draft"]:
+        lines.append(_("• Something you had started but not finished (deleted after a day)"))
+    lines += _staff_lines(context, data)
     lines += [
         "",
+        _("Everything is in the file below."),
         _("We never store your phone number. Messages to the staff are deleted after 7 days."),
         _("To erase all of it: /slet_mig"),
     ]
@@ -82,17 +146,39 @@ async def cmd_my_data(update: Update, context: BotContext) -> None:
         signups=[
             {
                 "activity": a.title,
-                "starts": datetime.fromtimestamp(a.starts_at, UTC).isoformat(),
-                "status": s,
+                "centre": a.centre_name,
+                "starts": _iso(a.starts_at),
+                "status": "activity cancelled" if a.status == "cancelled" else s,
+                "came": came,
+                "signed_up": _iso(at),
             }
-            for a, s in data["signups"]
+            for a, s, came, at in data["signups"]
         ],
     )
     assert update.effective_chat is not None
     document = InputFile(
-        json.dumps(export, ensure_ascii=False, indent=2).encode(), "mine-data.json"
+        json.dumps(_readable(export), ensure_ascii=False, indent=2).encode(), "mine-data.json"
     )
     await context.bot.send_document(update.effective_chat.id, document)
+
+
+def _iso(instant: int | None) -> str | None:
+    return None if instant is None else datetime.fromtimestamp(instant, UTC).isoformat()
+
+
+def _readable(value: Any, key: str = "") -> Any:
+    """Instants (keys ending in _at, first/last_seen) as ISO 8601 times, everywhere."""
+    if isinstance(value, dict):
+        return {k: _readable(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_readable(v) for v in value]
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and (key.endswith("_at") or key in ("first_seen", "last_seen"))
+    ):
+        return _iso(value)
+    return value
 
 
 async def cmd_delete_me(update: Update, context: BotContext) -> None:
@@ -131,7 +217,9 @@ async def run_retention(services: Services) -> tuple[int, int]:
     for user_id in await db.inactive_users(now - services.config.privacy.forget_after):
         people += await db.forget_user(user_id, now, services.planner)
     announcements = await db.purge_broadcasts(now - ANNOUNCEMENTS_KEPT_S)
-    await db.purge_line_messages(now - LINE_KEPT_S)
+    await db.purge_line_messages(now - LINE_KEPT_S, now)
+    await db.purge_drafts(now)
+    await db.forget_guest_names(now - GUEST_NAMES_KEPT_S)
     if people or announcements:
         logger.info(
             "retention: erased %d inactive people and %d old announcements", people, announcements

@@ -1,12 +1,15 @@
 """Staff invitations and the staff's own command menu.
 
 Who: admins invite; the invited person becomes staff. Entry: /inviter (admins), the link
-/start s-<token> (one use, valid 7 days). Writes: invitation, role.
+/start s-<token> (one use, valid 7 days, only while its maker is an admin). Under /inviter an
+admin also sees their own open links and withdraws one. Writes: invitation, role.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 import secrets
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -17,15 +20,29 @@ from bot import callbacks
 from bot.access import load_access
 from bot.callbacks import Action, Route
 from bot.context import BotContext
+from bot.db import Invitation, InvitationOutcome
 from bot.i18n import N_, translator
 from dialogs.browse import show_stale
-from dialogs.common import Screen, button, esc, keyboard, pager, send, short, show, tapped
+from dialogs.common import (
+    Screen,
+    button,
+    esc,
+    keyboard,
+    pager,
+    send,
+    short,
+    show,
+    tapped,
+    tapped_args,
+)
 from dialogs.staff import deny
 
 logger = logging.getLogger(__name__)
 
 VALID_S = 7 * 86400
 PAGE_SIZE = 8
+TAG_LEN = 12  # hex digits of a token's hash on a withdraw button (the token may not fit)
+_TAG = re.compile(rf"^[0-9a-f]{{{TAG_LEN}}}$")
 USER_COMMANDS = (
     ("aktiviteter", "activities", N_("See what's on")),
     ("mine", "my", N_("My sign-ups")),
@@ -67,9 +84,17 @@ async def set_staff_menu(context: BotContext, user_id: int, locale: str) -> None
 async def accept(update: Update, context: BotContext, token: str) -> None:
     """/start s-<token>: become staff of the invitation's centre."""
     assert context.user is not None
-    centre = await context.db.use_invitation(token, context.user.id, context.now())
-    if centre is None:
-        text = context._("This invitation has been used or has expired. Ask for a new one.")
+    result = await context.db.use_invitation(
+        token, context.user.id, context.now(), admins=context.config.bot.admins
+    )
+    centre = result.centre
+    if result.outcome is not InvitationOutcome.ACCEPTED or centre is None:
+        if result.outcome is InvitationOutcome.USED:
+            text = context._("This invitation link has been used already. Ask for a new one.")
+        elif result.outcome is InvitationOutcome.EXPIRED:
+            text = context._("This invitation has been used or has expired. Ask for a new one.")
+        else:  # unknown, withdrawn, or its maker is no admin any more
+            text = context._("This invitation link no longer works. Ask for a new one.")
         await send(update, context, Screen(text))
         return
     await set_staff_menu(context, context.user.id, context._.locale)
@@ -87,6 +112,7 @@ async def _centres_screen(context: BotContext, page: int) -> Screen:
     chunk = centres[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     rows = [[button(short(c.name), Route.STAFF, Action.INVITE, c.id)] for c in chunk]
     rows.append(pager(Route.STAFF, page, len(centres) > (page + 1) * PAGE_SIZE, context._))
+    rows.append([button(context._("↩️ Withdraw a link"), Route.STAFF, Action.INVITES, 0)])
     text = context._("Which centre should the new staff member work at?")
     return Screen(text, keyboard(rows))
 
@@ -116,6 +142,8 @@ async def on_invite(update: Update, context: BotContext) -> None:
         return await deny(update, context)
     assert context.user is not None
     token = secrets.token_urlsafe(12)
+    while token.startswith("-"):  # would read as an option in `role invitations --withdraw`
+        token = secrets.token_urlsafe(12)
     await context.db.create_invitation(token, centre.id, context.user.id, context.now() + VALID_S)
     link = f"https://t.me/{context.bot.username}?start=s-{token}"
     text = context._(
@@ -126,8 +154,122 @@ async def on_invite(update: Update, context: BotContext) -> None:
     await show(update, context, Screen(text))
 
 
+def tag(token: str) -> str:
+    """A short id of an invitation for button data (a hash of the token: it proves nothing,
+    the tap is checked against the tapper's own open links)."""
+    return hashlib.sha256(token.encode()).hexdigest()[:TAG_LEN]
+
+
+async def _own_links(context: BotContext) -> list[Invitation]:
+    assert context.user is not None
+    return await context.db.open_invitations(context.now(), created_by=context.user.id)
+
+
+async def _links_screen(context: BotContext, page: int, notice: str = "") -> Screen:
+    """The admin's own open links, by centre and expiry, one button each to withdraw it."""
+    _ = context._
+    links = await _own_links(context)
+    pages = max((len(links) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(page, pages - 1)
+    chunk = links[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    lines = [notice, ""] if notice else []
+    if not links:
+        lines.append(_("You have no open invitation links."))
+    else:
+        lines.append(_("Your open invitation links. Tap one to withdraw it:"))
+    rows = []
+    for number, link in enumerate(chunk, start=page * PAGE_SIZE + 1):
+        when = _.when(link.expires_at, link.centre.timezone, context.now())
+        lines.append(
+            _(
+                "{number}. {centre} – works until {when}",
+                number=number,
+                centre=esc(link.centre.name),
+                when=esc(when),
+            )
+        )
+        label = f"{number}. {short(link.centre.name)}"
+        rows.append([button(label, Route.STAFF, Action.WITHDRAW, tag(link.token))])
+    nav = []
+    if page > 0:
+        nav.append(button(_("◀️ Previous"), Route.STAFF, Action.INVITES, page - 1))
+    if page + 1 < pages:
+        nav.append(button(_("Next ▶️"), Route.STAFF, Action.INVITES, page + 1))
+    rows.append(nav)
+    rows.append([button(_("⬅️ Back"), Route.STAFF, Action.PAGE, 0)])
+    return Screen("\n".join(lines), keyboard(rows))
+
+
+async def on_links(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 1)
+    if ids is None:
+        return await show_stale(update, context)
+    if not (await context.access()).admin:
+        return await deny(update, context)
+    await show(update, context, await _links_screen(context, ids[0]))
+
+
+async def _tapped_link(update: Update, context: BotContext) -> Invitation | None:
+    """The tapper's own open link a withdraw tap names; None when the tap has been answered
+    otherwise (stale or forged data, no admin any more, a link no longer open)."""
+    args = await tapped_args(update, context)
+    if args is None or len(args) != 1 or not _TAG.match(args[0]):
+        await show_stale(update, context)
+        return None
+    if not (await context.access()).admin:
+        await deny(update, context)
+        return None
+    for link in await _own_links(context):
+        if tag(link.token) == args[0]:
+            return link
+    notice = context._(
+        "That link is not open any more. It has been used, has expired or was withdrawn."
+    )
+    await show(update, context, await _links_screen(context, 0, notice))
+    return None
+
+
+async def on_withdraw(update: Update, context: BotContext) -> None:
+    """Ask before withdrawing one of the admin's own open links."""
+    link = await _tapped_link(update, context)
+    if link is None:
+        return
+    _ = context._
+    text = _(
+        "Withdraw the link to {centre}? It works until {when}. After this, nobody can use it.",
+        centre="<b>" + esc(link.centre.name) + "</b>",
+        when=esc(_.when(link.expires_at, link.centre.timezone, context.now())),
+    )
+    rows = [
+        [button(_("Yes, withdraw it"), Route.STAFF, Action.WITHDRAW_OK, tag(link.token))],
+        [button(_("⬅️ Back"), Route.STAFF, Action.INVITES, 0)],
+    ]
+    await show(update, context, Screen(text, keyboard(rows)))
+
+
+async def on_withdraw_ok(update: Update, context: BotContext) -> None:
+    """Withdraw it: the row goes, so the link answers like an unknown one."""
+    link = await _tapped_link(update, context)
+    if link is None:
+        return
+    assert context.user is not None
+    if await context.db.withdraw_invitation(link.token, context.now(), context.user.id):
+        logger.info("user %s withdrew an invitation to centre %s", context.user.id, link.centre.id)
+        notice = context._("✅ The link is withdrawn. It no longer works.")
+    else:  # used or withdrawn a moment ago
+        notice = context._(
+            "That link is not open any more. It has been used, has expired or was withdrawn."
+        )
+    await show(update, context, await _links_screen(context, 0, notice))
+
+
 HANDLERS = [
     CommandHandler(["inviter", "invite"], cmd_invite),
+    CallbackQueryHandler(on_links, pattern=callbacks.pattern(Route.STAFF, Action.INVITES)),
+    CallbackQueryHandler(on_withdraw, pattern=callbacks.pattern(Route.STAFF, Action.WITHDRAW)),
+    CallbackQueryHandler(
+        on_withdraw_ok, pattern=callbacks.pattern(Route.STAFF, Action.WITHDRAW_OK)
+    ),
     CallbackQueryHandler(on_invite, pattern=callbacks.pattern(Route.STAFF, Action.INVITE)),
     CallbackQueryHandler(on_page, pattern=callbacks.pattern(Route.STAFF, Action.PAGE)),
 ]

@@ -256,10 +256,10 @@ async def _apply(
     d = dict(draft.data)
     value = args[0] if args else ""
     if action is Action.CENTRE:
-        cid = int(value) if value.isdigit() else -1
-        if cid not in [c for c, _ in d["centres"]] or not (await context.access()).can_manage(
-            cid or None
-        ):
+        cid = callbacks.number(value)
+        if cid is None or cid not in [c for c, _ in d["centres"]]:
+            return await deny(update, context)
+        if not (await context.access()).can_manage(cid or None):
             return await deny(update, context)
         chosen = await _with_centre(context, draft, cid)
         return await _step(update, context, _next(chosen, chosen.data))
@@ -270,8 +270,8 @@ async def _apply(
     if action is Action.TIME:
         return await _got_time(update, context, draft, f"{value[:2]}:{value[2:]}")
     if action is Action.PLACE:
-        index = int(value) if value.isdigit() else -1
-        if not 0 <= index < len(d["places"]):
+        index = callbacks.number(value)
+        if index is None or index >= len(d["places"]):
             return await _step(update, context, draft)
         return await _got_place(update, context, draft, d["places"][index])
     if action is Action.CAPACITY:
@@ -531,9 +531,10 @@ async def abort(update: Update, context: BotContext) -> None:
 async def on_edit(update: Update, context: BotContext) -> None:
     """A staff button on a card: start changing time, place or places, a guest, or cancel."""
     args = await tapped_args(update, context)
-    if args is None or len(args) != 2 or not args[0].isdigit() or args[1] not in EDIT_FIELDS:
+    ids = callbacks.ints(args[:1], 1) if args is not None and len(args) == 2 else None
+    if args is None or ids is None or args[1] not in EDIT_FIELDS:
         return await show_stale(update, context)
-    activity = await context.db.get_activity(int(args[0]))
+    activity = await context.db.get_activity(ids[0])
     if activity is None or not is_open(activity, context.now()):
         return await show_stale(update, context, activity)
     if not (await context.access()).can_manage(activity.centre_id):

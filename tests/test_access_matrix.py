@@ -7,6 +7,7 @@ import pytest
 
 from bot.db import RoleName
 from bot.fake_telegram import FakeUser
+from dialogs.roles import tag
 from tests.conftest import NOW, Harness, local
 
 DENIED = "Det har du ikke adgang til."
@@ -56,7 +57,29 @@ async def write_to_everyone(bot: Harness, who: FakeUser, cid: int, aid: int) -> 
 
 async def invite_staff(bot: Harness, who: FakeUser, cid: int, aid: int) -> bool:
     await who.send("/inviter")
-    return who.last_text() != DENIED
+    allowed = who.last_text() != DENIED
+    await who.tap_data(f"v1:stf:inv:{cid}")  # the centre's button, also forged by the others
+    made = await bot.db.open_invitations(bot.clock.now(), created_by=50)
+    assert bool(made) is ("?start=s-" in who.last_text()) is allowed
+    return allowed
+
+
+async def withdraw_own_link(bot: Harness, who: FakeUser, cid: int, aid: int) -> bool:
+    """A link they made (as an admin, or before they stopped being one): see and withdraw it."""
+    await bot.db.create_invitation("made-by-fifty-123", cid, 50, NOW + 86400)
+    await who.tap_data("v1:stf:invs:0")
+    listed = "1. Café Parasollen – virker til" in who.last_text()
+    await who.tap_data(f"v1:stf:wdok:{tag('made-by-fifty-123')}")
+    withdrawn = await bot.db.open_invitations(bot.clock.now()) == []
+    assert listed is withdrawn and (withdrawn or who.last_text() == DENIED)
+    return withdrawn
+
+
+async def use_invitation(bot: Harness, who: FakeUser, cid: int, aid: int) -> bool:
+    await bot.db.grant_role(98, RoleName.ADMIN, None, NOW)
+    await bot.db.create_invitation("made-by-admin-123", cid, 98, NOW + 86400)
+    await who.send("/start s-made-by-admin-123")
+    return who.last_text().startswith("Du er nu personale på Café Parasollen.")
 
 
 async def see_counts(bot: Harness, who: FakeUser, cid: int, aid: int) -> bool:
@@ -88,7 +111,9 @@ MATRIX: dict[str, tuple[Probe, set[str]]] = {
     "sign up a guest": (sign_up_guest, {"staff", "admin"}),
     "write to the centre": (write_to_centre, {"staff", "admin"}),
     "write to everyone": (write_to_everyone, {"admin"}),
-    "invite staff": (invite_staff, {"admin"}),
+    "make an invitation link": (invite_staff, {"admin"}),
+    "see and withdraw own invitation links": (withdraw_own_link, {"admin"}),
+    "use an invitation link": (use_invitation, set(ROLES)),
     "see the centre's counts": (
         see_counts,
         {"staff", "coordinator", "national coordinator", "admin"},

@@ -163,16 +163,20 @@ def test_import_is_all_or_nothing_and_names_each_bad_line(
         f"p,{'x' * 101},2026-12-06 10:00,3\n",
         encoding="utf-8",
     )
-    code, out, err = run(["activity", "import", "--config", str(config), str(csv)], capsys)
+    code, _out, err = run(["activity", "import", "--config", str(config), str(csv)], capsys)
     assert code == 2
     lines = err.splitlines()
     assert lines[:6] == [
         f"{csv}: line 3: unknown centre 'nope'",
         f"{csv}: line 4: date '2026-13-01 10:00' is not in the form YYYY-MM-DD HH:MM",
-        f"{csv}: line 5: 2026-03-29 02:30 does not exist in Europe/Copenhagen"
-        " (clocks skip it for summer time)",
-        f"{csv}: line 6: 2026-10-25 02:30 happens twice in Europe/Copenhagen"
-        " (clocks go back); pick another time",
+        (
+            f"{csv}: line 5: 2026-03-29 02:30 does not exist in Europe/Copenhagen"
+            " (clocks skip it for summer time)"
+        ),
+        (
+            f"{csv}: line 6: 2026-10-25 02:30 happens twice in Europe/Copenhagen"
+            " (clocks go back); pick another time"
+        ),
         f"{csv}: line 7: capacity -1 is negative",
         f"{csv}: line 8: title is empty",
     ]
@@ -337,3 +341,70 @@ def test_backup_makes_a_private_consistent_copy(
     copy.close()
     code, _, err = run(["backup", "--config", str(config), str(target)], capsys)
     assert code == 2 and "exists already" in err
+
+
+def test_role_invitations_lists_open_links_and_withdraws_one(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.db import RoleName
+
+    config.write_text(CONFIG + "admins = [9]\n", encoding="utf-8")  # 9: an admin in the config
+    run(["centre", "add", "--config", str(config), "--slug", "p", "--name", "P"], capsys)
+    run(["centre", "add", "--config", str(config), "--slug", "k", "--name", "K"], capsys)
+    cph = ZoneInfo("Europe/Copenhagen")
+    later = int(datetime(2099, 1, 1, 12, 0, tzinfo=cph).timestamp())
+
+    async def setup() -> None:
+        db = await Database.open(tmp_path / "admin.db")
+        try:
+            await db.grant_role(7, RoleName.ADMIN, None, 0)
+            await db.create_invitation("tok-by-seven-123", 1, 7, later)
+            await db.create_invitation("-dash-first-1234", 2, 9, later + 60)
+            await db.create_invitation("tok-no-admin-123", 1, 8, later + 120)  # 8: no admin
+            await db.create_invitation("tok-used-1234567", 1, 7, later)
+            await db.use_invitation("tok-used-1234567", 50, 0, admins=())
+            await db.create_invitation("tok-expired-1234", 1, 7, 1000)
+        finally:
+            await db.close()
+
+    asyncio.run(setup())
+    code, out, _ = run(["role", "invitations", "--config", str(config)], capsys)
+    assert (code, out) == (
+        0,
+        (
+            "tok-by-seven-123\tp\texpires 2099-01-01 12:00\tmade by 7\n"
+            "-dash-first-1234\tk\texpires 2099-01-01 12:01\tmade by 9\n"
+            "tok-no-admin-123\tp\texpires 2099-01-01 12:02\tmade by 8"
+            "\t[does not work: its maker is no admin now]\n"
+        ),
+    )
+    withdraw = ["role", "invitations", "--config", str(config), "--withdraw"]
+    code, out, _ = run([*withdraw, "tok-by-seven-123"], capsys)
+    assert (code, out) == (0, "Withdrew the invitation to p; the link no longer works\n")
+    code, out, _ = run(
+        ["role", "invitations", "--config", str(config), "--withdraw=-dash-first-1234"], capsys
+    )
+    assert (code, out) == (0, "Withdrew the invitation to k; the link no longer works\n")
+    code, out, _ = run([*withdraw, "https://t.me/vaerested_bot?start=s-tok-no-admin-123"], capsys)
+    assert code == 0
+    code, out, _ = run(["role", "invitations", "--config", str(config)], capsys)
+    assert (code, out) == (0, "No open invitations.\n")
+    for token in ("tok-by-seven-123", "no-such-token", "tok-used-1234567", "tok-expired-1234"):
+        code, out, err = run([*withdraw, token], capsys)
+        assert (code, out) == (2, "")
+        assert err == (
+            f"vaerested-bot: error: no open invitation {token!r}"
+            " (unknown, used, expired or withdrawn)\n"
+        )
+
+    async def left() -> list[str]:
+        db = await Database.open(tmp_path / "admin.db")
+        try:
+            return [i.token for i in await db.open_invitations(0)]
+        finally:
+            await db.close()
+
+    assert asyncio.run(left()) == ["tok-expired-1234"]  # as of time 0: the used one stays used

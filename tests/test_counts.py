@@ -354,7 +354,7 @@ async def test_at_a_national_activity_each_centre_ticks_its_own_people(bot: Harn
     await ida.tap_data(f"v1:tal:show:{activity_id}:0")
     assert "Navne: Jens" in ida.last_text() and "Ole" not in ida.last_text()
     await ida.tap("Fremmøde")
-    assert [b for b, _ in ida.last_message().buttons()][0] == "⬜ Jens"
+    assert next(b for b, _ in ida.last_message().buttons()) == "⬜ Jens"
     await ida.tap("⬜ Jens")
     ole_signup = next(
         p.signup_id for p in await bot.db.participants(activity_id) if p.name == "Ole"
@@ -364,3 +364,69 @@ async def test_at_a_national_activity_each_centre_ticks_its_own_people(bot: Harn
     counts = await bot.db.counts_of(activity_id)
     assert counts is not None and counts.attended == 1
     assert kofoed.id != parasollen.id
+
+
+async def test_walk_ins_at_a_national_activity_belong_to_the_centre_that_counted_them(
+    bot: Harness,
+) -> None:
+    parasollen = await bot.centre()
+    kofoed = await bot.centre("kofoed", "Kofoeds Skole")
+    activity_id = await bot.activity(None, "Landsturnering", capacity=50)
+    ida = await coordinator(bot, parasollen.id)  # counts for Café Parasollen
+    await bot.db.grant_role(80, RoleName.STAFF, kofoed.id, NOW)
+    ole = bot.user(80, "Ole")  # counts for Kofoeds Skole
+    await ole.send("/start")
+    await bot.db.grant_role(90, RoleName.ADMIN, None, NOW)
+    ada = bot.user(90, "Ada")  # sees the whole country
+    await ada.send("/start")
+    bot.clock.now = lambda: local(2026, 12, 5, 11)  # type: ignore[method-assign]
+
+    async def card(person: FakeUser) -> str:
+        await person.tap_data(f"v1:tal:show:{activity_id}:0")
+        return person.last_text()
+
+    await card(ida)
+    await ida.tap("Fremmøde")
+    await ida.tap("+ gæst")
+    await ida.tap("+ gæst")
+    assert "Mødt op: 2 (heraf 2 uden tilmelding)" in ida.last_text()
+    await card(ole)
+    await ole.tap("Fremmøde")
+    await ole.tap("+ gæst")
+    assert "Mødt op: 1 (heraf 1 uden tilmelding)" in ole.last_text(), "only Kofoed's own"
+    assert "Mødt op: 2" in await card(ida) and "Mødt op: 1" in await card(ole)
+    text = await card(ada)
+    assert "Mødt op: 3" in text
+    assert "Mødt op uden tilmelding: Café Parasollen 2 · Kofoeds Skole 1" in text
+    totals = await bot.db.counts_of(activity_id)
+    assert totals is not None and totals.attended == 3
+
+    await card(ole)
+    await ole.tap("Fremmøde")
+    for _ in range(2):  # the second tap: the same button again (a double tap, an old message)
+        await ole.tap_data(f"v1:tal:walk:{activity_id}:0")
+    assert "Mødt op: 0 (heraf 0 uden tilmelding)" in ole.last_text()
+    assert "− gæst" not in [b for b, _ in ole.last_message().buttons()]
+    assert "Mødt op: 2" in await card(ida), "Kofoed's − gæst never takes Parasollen's"
+    assert "Mødt op" not in await card(ole)
+    assert "Mødt op: 2" in await card(ada)
+    totals = await bot.db.counts_of(activity_id)
+    assert totals is not None and totals.attended == 2
+
+
+async def test_staff_of_two_centres_count_walk_ins_for_their_first(bot: Harness) -> None:
+    parasollen = await bot.centre()
+    kofoed = await bot.centre("kofoed", "Kofoeds Skole")
+    activity_id = await bot.activity(None, "Landsturnering", capacity=50)
+    await bot.db.grant_role(80, RoleName.STAFF, kofoed.id, NOW)
+    await bot.db.grant_role(80, RoleName.STAFF, parasollen.id, NOW)
+    lene = bot.user(80, "Lene")
+    await lene.send("/start")
+    await bot.db.grant_role(90, RoleName.ADMIN, None, NOW)
+    ada = bot.user(90, "Ada")
+    await ada.send("/start")
+    bot.clock.now = lambda: local(2026, 12, 5, 11)  # type: ignore[method-assign]
+    await lene.tap_data(f"v1:tal:att:{activity_id}")
+    await lene.tap("+ gæst")
+    await ada.tap_data(f"v1:tal:show:{activity_id}:0")
+    assert "Mødt op uden tilmelding: Café Parasollen 1" in ada.last_text()

@@ -126,6 +126,7 @@ def test_the_poster_from_the_command_line_scans_to_the_join_link(tmp_path: Path)
     out = tmp_path / "plakat.png"
     failed = subprocess.run(
         [*run, "poster", "--config", str(config), "--centre", "parasollen", "--out", str(out)],
+        check=False,
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -192,3 +193,22 @@ async def test_erasing_warns_staff_that_they_lose_access(bot: Harness) -> None:
     lene = bot.user(50, "Lene")
     await lene.send("/slet_mig")
     assert lene.last_text().endswith("Du mister også din adgang som personale.")
+
+
+@pytest.mark.parametrize("prefix", ["-w{folder}/pwned.wav ", "--w{folder}/pwned.wav ", "--help "])
+async def test_a_title_that_looks_like_an_option_is_read_aloud_not_obeyed(
+    bot: Harness, tmp_path: Path, prefix: str
+) -> None:
+    """The card's text goes to espeak-ng on its standard input: a title starting with "-" is
+    words to say, never an option (`-w/path` would make it write a file where staff chose)."""
+    folder = tmp_path / "target"
+    folder.mkdir()
+    centre = await bot.centre()
+    await bot.activity(centre, prefix.format(folder=folder) + "Fodbold", place="Fælledparken")
+    jens = bot.user(1)
+    await jens.send("/start c-parasollen")
+    await jens.tap("1. -")
+    await jens.tap("Læs op")
+    (voice,) = [m for m in jens.bot_messages() if m.kind == "voice"]
+    assert voice.file_bytes.startswith(b"OggS") and len(voice.file_bytes) > 5_000
+    assert list(folder.iterdir()) == [], "espeak-ng wrote a file where the title said"

@@ -126,3 +126,121 @@ def test_random_input_never_breaks_anything(inputs: list[tuple[str, str]]) -> No
 )
 def test_random_input_from_staff_never_breaks_anything(inputs: list[tuple[str, str]]) -> None:
     asyncio.run(scenario([("text", "/ny_aktivitet"), *inputs], staff=True))
+
+
+HUGE = "9" * 20  # far over SQLite's INTEGER (2**63 - 1): a forged id, never a real one
+# The shape of every button the bot makes; "N" is a number (an id, a page, a day, a time).
+SHAPES = {
+    "act": {"page": "N", "show": "N N", "join": "N N", "leave": "N N", "ics": "N", "say": "N"},
+    "ctr": {"page": "N", "join": "N", "nat": ""},
+    "my": {"page": "N", "leave": "N N", "join": "N N"},
+    "set": {
+        "menu": "",
+        "lang": "da c",
+        "add": "",
+        "leave": "N",
+        "leaveok": "N",
+        "rem": "N",
+        "ann": "N N",
+        "erase": "",
+        "lineon": "N N",
+    },
+    "rem": {"yes": "N", "no": "N"},
+    "stf": {
+        "ctr": "N",
+        "day": "N",
+        "oday": "",
+        "time": "N",
+        "place": "N",
+        "cap": "N",
+        "create": "",
+        "back": "",
+        "abort": "",
+        "edit": "N t|N p|N c|N g|N x",
+        "cancelok": "N",
+        "inv": "N",
+        "invs": "N",
+        "wd": "0123456789ab",
+        "wdok": "0123456789ab",
+        "page": "N",
+        "unguest": "N",
+        "poster": "N",
+    },
+    "tal": {
+        "page": "N",
+        "show": "N N",
+        "att": "N",
+        "mark": "N N",
+        "walk": "N N",
+        "exp": "a cm|m cy",
+    },
+    "line": {"write": "N", "reply": "N", "abort": ""},
+    "bc": {"aud": "c N|a N|a|all", "page": "N", "send": "", "back": "", "abort": "", "stop": "N"},
+}
+
+
+def forged_with_a_huge_number() -> list[str]:
+    """Each real button shape with a 20-digit number in each number's place in turn (the
+    others 1), and every route and action with 1 to 3 arguments, one of them huge."""
+    data = []
+    for route, actions in SHAPES.items():
+        for action, shapes in actions.items():
+            for shape in shapes.split("|"):
+                args = shape.split()
+                for position in [i for i, a in enumerate(args) if a == "N"]:
+                    real = [
+                        HUGE if i == position else "1" if a == "N" else a
+                        for i, a in enumerate(args)
+                    ]
+                    data.append(":".join(["v1", route, action, *real]))
+                for count in (1, 2, 3):
+                    for position in range(count):
+                        args = [HUGE if i == position else "1" for i in range(count)]
+                        data.append(":".join(["v1", route, action, *args]))
+    return data
+
+
+def test_every_button_shape_is_in_the_forgery_test() -> None:
+    from bot.callbacks import _ALLOWED
+
+    known = {(str(r), str(a)) for r, actions in _ALLOWED.items() for a in actions}
+    assert known == {(r, a) for r, actions in SHAPES.items() for a in actions}
+
+
+async def test_a_forged_huge_number_in_any_button_is_a_stale_button(bot: Harness) -> None:
+    """`v1:stf:edit:<20 digits>:t` or `v1:bc:aud:a:<20 digits>` must not reach SQLite (an
+    OverflowError logged at ERROR): every number goes through the decoder's bound, and the
+    tap gets the stale-button answer (the fixture fails the test on any ERROR record)."""
+    bot.services.flood.limit = 10**9  # hundreds of taps in a row is a test, not a person
+    centre = await bot.centre()
+    await bot.activity(centre, "Fodbold", starts_at=NOW + 3600)
+    await bot.db.grant_role(90, RoleName.ADMIN, None, NOW)  # may do everything: no "denied"
+    await bot.db.grant_role(90, RoleName.STAFF, centre.id, NOW)
+    admin = bot.user(90, "Ada")
+    await admin.send("/start c-parasollen")
+    wrong = []
+    for data in forged_with_a_huge_number():
+        if data.startswith("v1:bc:"):
+            await admin.send("/besked")  # an announcement in progress: its buttons are live
+        elif data.startswith("v1:stf:"):
+            await admin.send("/ny_aktivitet")
+        await admin.tap_data(data)
+        if not admin.last_text().startswith("Den knap er forældet"):
+            wrong.append((data, admin.last_text()[:60]))
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_the_decoder_bounds_every_number_at_2_to_the_53() -> None:
+    import pytest
+
+    from bot import callbacks
+
+    largest = str(2**53 - 1)
+    cb = callbacks.decode(f"v1:act:show:{largest}:0")
+    assert cb is not None and cb.ints(2) == (2**53 - 1, 0)
+    assert callbacks.decode(f"v1:act:show:{2**53}:0") is None
+    assert callbacks.decode(f"v1:tal:exp:a:{'1' * 17}") is None, "a number anywhere"
+    assert callbacks.decode("v1:stf:wd:0123456789ab") is not None, "a tag is not a number"
+    assert callbacks.ints(("0" * 20,), 1) is None, "20 digits, however small"
+    with pytest.raises(ValueError):
+        callbacks.encode(Route.ACTIVITY, Action.CALENDAR, 2**53)

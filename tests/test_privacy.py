@@ -47,7 +47,7 @@ async def test_my_data_shows_everything_as_text_and_json(bot: Harness) -> None:
     (document,) = [m for m in jens.bot_messages() if m.kind == "document"]
     data = json.loads(document.file_bytes)
     assert data["first_name"] == "Jens" and data["centres"] == [
-        {"name": "Café Parasollen", "messages": True}
+        {"name": "Café Parasollen", "messages": True, "joined_at": "2026-11-28T09:00:00+00:00"}
     ]
     assert data["signups"][0]["activity"] == "Tur"
 

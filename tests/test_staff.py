@@ -53,7 +53,7 @@ async def test_staff_make_an_activity_in_a_few_taps_and_one_title(bot: Harness) 
     await lene.tap("Opret")
     assert lene.texts()[-2].startswith("✅ Oprettet! Brugerne finder den under 📅 Aktiviteter.")
     assert "?start=a-1" in lene.texts()[-2]
-    ((activity, confirmed),) = await bot.db.list_activities()
+    ((activity, _confirmed),) = await bot.db.list_activities()
     assert (activity.title, activity.place, activity.capacity) == ("Fodbold", "Fælledparken", 10)
     assert activity.starts_at == local(2026, 11, 29, 14)
     assert await bot.db.get_draft(50, bot.clock.now()) is None
@@ -302,7 +302,7 @@ async def test_an_invitation_makes_staff_once(bot: Harness) -> None:
     }
     ole = bot.user(60, "Ole")
     await ole.send(f"/start s-{token}")
-    assert ole.last_text() == "Invitationen er brugt eller udløbet. Bed om en ny."
+    assert ole.last_text() == "Dette link er allerede brugt. Bed om et nyt."
     await ole.send("/ny_aktivitet")
     assert ole.last_text() == DENIED
     await make_activity(lene)
