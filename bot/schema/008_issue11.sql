@@ -1,0 +1,2 @@
+-- Issue 11 (what users stumbled on). Each part appends its own statements below, under a
+-- comment naming the part.
