@@ -142,6 +142,8 @@ def build_application(
     app.add_handler(TypeHandler(Update, load_user), group=-2)
     # Group -1: a command or menu button ends a staff dialog still waiting for typed text.
     app.add_handlers(menu.END_DIALOG_HANDLERS, group=-1)
+    # The line to staff: a voice message to staff (group -1); kept messages out (group 1).
+    app.add_handlers(line.HOOKS)
     # Group 0: the dialogs; the menu's catch-alls (stray text, old buttons) come last.
     dialogs = (
         onboarding,

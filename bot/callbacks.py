@@ -39,6 +39,7 @@ class Action(enum.StrEnum):
     PAGE = "page"  # a page of a list: page number
     JOIN = "join"  # centre: centre id; activity: activity id, list page
     NATIONAL = "nat"  # choose "national" instead of a centre
+    GROUP = "grp"  # a group of the centre picker: first index and end, in the picker's order
     SHOW = "show"  # activity card: activity id, list page
     LEAVE = "leave"  # activity: activity id, list page; centre: centre id (asks first)
     LEAVE_OK = "leaveok"  # centre: centre id (confirmed)
@@ -46,7 +47,9 @@ class Action(enum.StrEnum):
     MENU = "menu"
     ADD = "add"
     COMING = "yes"  # a reminder's "I'm coming": activity id
-    NOT_COMING = "no"  # a reminder's "I can't come": activity id
+    NOT_COMING = "no"  # a reminder's "I can't come" (asks first): activity id
+    GIVE_AWAY = "give"  # reminder: yes, give my place to someone else: activity id
+    REJOIN = "rejoin"  # reminder: undo giving it away, only while a place is free: activity id
     REMINDERS = "rem"  # settings: reminders on (1) or off (0)
     ANNOUNCE = "ann"  # settings: a centre's announcements on/off: centre id, 0/1
     ERASE = "erase"  # erase everything about me (after /slet_mig asked)
@@ -83,7 +86,7 @@ class Action(enum.StrEnum):
 
 
 _ALLOWED = {
-    Route.CENTRE: {Action.PAGE, Action.JOIN, Action.NATIONAL},
+    Route.CENTRE: {Action.PAGE, Action.JOIN, Action.NATIONAL, Action.GROUP},
     Route.ACTIVITY: {
         Action.PAGE,
         Action.SHOW,
@@ -104,7 +107,7 @@ _ALLOWED = {
         Action.ERASE,
         Action.LINE_ON,
     },
-    Route.REMINDER: {Action.COMING, Action.NOT_COMING},
+    Route.REMINDER: {Action.COMING, Action.NOT_COMING, Action.GIVE_AWAY, Action.REJOIN},
     Route.STAFF: {
         Action.CENTRE,
         Action.DAY,

@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import sqlite3
+import unicodedata
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -27,9 +28,13 @@ T = TypeVar("T")
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 USER_CACHE_MAX = 100_000
 DRAFT_TTL_S = 86400  # a dialog left alone for a day is forgotten
-DOUBLE_TAP_S = 2  # a cancel this soon after the same person's last change is a double tap
+# A cancel at most this soon (ms) after the person's own change of the same sign-up is held
+# back as a double tap ("Tilmeld" became "Afmeld" under the finger); the toast says tap again.
+DOUBLE_TAP_MS = 1000
 LINE_QUOTA_S = 3600  # messages to staff are counted per hour
 SEEN_REFRESH_S = 3600  # last_seen_at is rewritten at most hourly: one write per update is waste
+CHANGE_BURST_S = 600  # changes this soon after the first reach a person as one message
+CHANGE_LEAD_S = 3600  # ... unless the activity is this close: then they are told at once
 
 
 class DatabaseError(Exception):
@@ -115,6 +120,7 @@ class JoinOutcome(enum.Enum):
     ALREADY_CONFIRMED = "already_confirmed"
     ALREADY_WAITLISTED = "already_waitlisted"
     UNAVAILABLE = "unavailable"  # unknown, cancelled or already started
+    FULL = "full"  # no place free, and the waiting list was not wanted (nothing changed)
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,7 @@ class CancelOutcome(enum.Enum):
     CANCELLED = "cancelled"
     NOT_SIGNED_UP = "not_signed_up"
     UNAVAILABLE = "unavailable"
-    TOO_SOON = "too_soon"  # right after another change by the same person: a double tap
+    TOO_SOON = "too_soon"  # right after the person's own change of it: held back, tap again
 
 
 @dataclass(frozen=True)
@@ -219,6 +225,20 @@ class Draft:
 
 
 @dataclass(frozen=True)
+class LineMessage:
+    """A person's message to a centre's staff that no staff member has had yet."""
+
+    id: int
+    user_id: int
+    first_name: str
+    centre: str
+    timezone: str  # the centre's
+    text: str  # a voice message's caption, or ""
+    voice: str | None  # Telegram's file_id of a voice message
+    created_at: int
+
+
+@dataclass(frozen=True)
 class BroadcastJob:
     """A claimed delivery of an announcement to one person."""
 
@@ -252,10 +272,11 @@ class ActivityCounts:
     """An activity with its numbers, for coordinators."""
 
     activity: Activity
-    confirmed: int  # people with a place, guests included
+    confirmed: int  # people with a place, those signed up at the counter (no phone) included
     waitlisted: int
-    guests: int  # counter sign-ups (no phone)
+    guests: int  # of `confirmed`, those signed up at the counter (no phone)
     attended: int  # marked present, walk-ins included
+    walk_ins: int = 0  # of `attended`, those who came without signing up
 
 
 @dataclass(frozen=True)
@@ -288,6 +309,12 @@ class Notice:
     user_id: int
     locale: str
     activity: Activity
+    # A 'changed' notice: the time and place before the first change and now (None: that part
+    # did not change; all None on rows written before notices said what changed).
+    old_starts_at: int | None = None
+    new_starts_at: int | None = None
+    old_place: str | None = None
+    new_place: str | None = None
 
 
 _ACTIVITY = """
@@ -307,6 +334,19 @@ def _activity(row: sqlite3.Row) -> Activity:
 
 def _centre(row: sqlite3.Row) -> Centre:
     return Centre(**{name: row[name] for name in Centre.__dataclass_fields__})
+
+
+def fold(text: str) -> str:
+    """Text made comparable for a search: case and accents gone, and the Danish letters the way
+    people write them without a Danish keyboard ("kobenhavn", "koebenhavn", "aarhus", "arhus"
+    all find København or Århus)."""
+    text = text.casefold().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    text = "".join(
+        ch if ch.isalnum() else " "
+        for ch in unicodedata.normalize("NFKD", text)
+        if not unicodedata.combining(ch)
+    )
+    return " ".join(text.replace("aa", "a").replace("oe", "o").split())
 
 
 def _is_admin(c: sqlite3.Connection, user_id: int | None, admins: Sequence[int]) -> bool:
@@ -480,6 +520,19 @@ class Database:
         )
         return [_centre(r) for r in rows]
 
+    async def search_centres(self, text: str) -> list[Centre]:
+        """Centres whose name, town or link name holds every word of `text` (as `fold` reads
+        them: "reden", "odense", "kobenhavn"), alphabetically; none for an empty text."""
+        words = fold(text).split()
+        if not words:
+            return []
+        found = []
+        for centre in await self.list_centres():
+            haystack = fold(f"{centre.name} {centre.city} {centre.slug}")
+            if all(word in haystack for word in words):
+                found.append(centre)
+        return found
+
     # -- users and memberships ------------------------------------------------------------
 
     async def find_user(self, user_id: int) -> User | None:
@@ -563,13 +616,29 @@ class Database:
         self._users.pop(user_id, None)
 
     async def leave_centre(self, user_id: int, centre_id: int) -> bool:
-        """End a membership; False if there was none."""
-        cur = await self._write(
-            lambda c: c.execute(
+        """End a membership; False if there was none. Leaving the last centre leaves no centre
+        chosen (the activity list then offers the picker), even after an earlier "national"."""
+
+        def work(c: sqlite3.Connection) -> bool:
+            cur = c.execute(
                 "DELETE FROM membership WHERE user_id = ? AND centre_id = ?", (user_id, centre_id)
             )
-        )
-        return cur.rowcount == 1
+            c.execute(
+                "UPDATE user SET onboarded = 0 WHERE id = ? AND NOT EXISTS"
+                " (SELECT 1 FROM membership WHERE user_id = ?)",
+                (user_id, user_id),
+            )
+            return cur.rowcount == 1
+
+        left = await self._write(work)
+        self._users.pop(user_id, None)
+        return left
+
+    async def has_chosen_centre(self, user_id: int) -> bool:
+        """Whether the user has chosen a centre, or "national": read now, not from the cache
+        (a choice made earlier in the same update counts)."""
+        row = await self._one("SELECT onboarded FROM user WHERE id = ?", (user_id,))
+        return row is not None and bool(row["onboarded"])
 
     async def list_user_centres(self, user_id: int) -> list[Centre]:
         """The centres the user belongs to, alphabetically."""
@@ -648,10 +717,9 @@ class Database:
             ).fetchone()
             if before is None:
                 return False
-            if (starts_at or before["starts_at"], before["place"] if place is None else place) == (
-                before["starts_at"],
-                before["place"],
-            ):
+            old = (int(before["starts_at"]), str(before["place"]))
+            new = (starts_at or old[0], old[1] if place is None else place)
+            if new == old:
                 return True  # nothing changed: nobody needs a message
             c.execute(
                 "UPDATE activity SET starts_at = IFNULL(?, starts_at), place = IFNULL(?, place),"
@@ -664,7 +732,7 @@ class Database:
             ).fetchall()
             for row in confirmed:
                 _plan_reminders(c, row["id"], now, planner)
-            _notify_signups(c, activity_id, NoticeKind.CHANGED, now, confirmed_only=True)
+            _notify_change(c, activity_id, old, new, now)
             return True
 
         return await self._write(work)
@@ -726,23 +794,44 @@ class Database:
     # -- sign-ups -------------------------------------------------------------------------
 
     async def join_activity(
-        self, activity_id: int, user_id: int, now: int, planner: Planner
+        self,
+        activity_id: int,
+        user_id: int,
+        now: int,
+        planner: Planner,
+        *,
+        tapped_ms: int | None = None,
+        waitlist: bool = True,
     ) -> JoinResult:
-        """Sign the user up (with reminders), or put them on the waiting list when full."""
+        """Sign the user up (with reminders), or put them on the waiting list when full
+        (without `waitlist`: change nothing then, JoinOutcome.FULL). `tapped_ms`: when the
+        person tapped (default `now`), for the double-tap guard of a cancel right after."""
 
         def work(c: sqlite3.Connection) -> JoinResult:
-            result = _join(c, activity_id, user_id, now, planner)
+            tapped = now * 1000 if tapped_ms is None else tapped_ms
+            result = _join(c, activity_id, user_id, now, planner, tapped, waitlist)
             return replace(result, view=_view(c, activity_id, user_id))
 
         return await self._write(work)
 
     async def cancel_signup(
-        self, activity_id: int, user_id: int, now: int, planner: Planner
+        self,
+        activity_id: int,
+        user_id: int,
+        now: int,
+        planner: Planner,
+        *,
+        tapped_ms: int | None = None,
+        after_cancel: bool = False,
     ) -> CancelResult:
-        """Cancel the user's sign-up; a freed seat goes to the waiting list in the same breath."""
+        """Cancel the user's sign-up; a freed seat goes to the waiting list in the same breath.
+        Held back (TOO_SOON) at most DOUBLE_TAP_MS after the person's own change of this
+        sign-up; with `after_cancel` (a list that moved up under the finger) also that soon
+        after they cancelled another one."""
 
         def work(c: sqlite3.Connection) -> CancelResult:
-            result = _cancel(c, activity_id, user_id, now, planner)
+            tapped = now * 1000 if tapped_ms is None else tapped_ms
+            result = _cancel(c, activity_id, user_id, now, planner, tapped, after_cancel)
             return replace(result, view=_view(c, activity_id, user_id))
 
         return await self._write(work)
@@ -824,6 +913,17 @@ class Database:
             "SELECT min(due_at) AS due FROM notification WHERE state = 'pending'"
         )
         return None if row is None or row["due"] is None else int(row["due"])
+
+    async def pending_change_notices(self, activity_id: int, now: int) -> int:
+        """How many people are told of the activity's change just made: its rows are pending,
+        or due now and maybe claimed by the dispatcher already."""
+        row = await self._one(
+            "SELECT count(DISTINCT n.signup_id) AS n FROM notification n"
+            " JOIN signup s ON s.id = n.signup_id WHERE s.activity_id = ? AND n.kind = 'changed'"
+            " AND (n.state = 'pending' OR (n.state != 'skipped' AND n.due_at >= ?))",
+            (activity_id, now),
+        )
+        return 0 if row is None else int(row["n"])
 
     # -- roles and invitations --------------------------------------------------------------
 
@@ -1499,9 +1599,20 @@ class Database:
     def _line_tag(self, user_id: int) -> str:
         return hmac.new(self._line_key, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
 
-    async def add_line_message(self, user_id: int, centre_id: int, text: str, now: int) -> int:
-        """Store a person's message to a centre's staff, and count it (for an hour) by a keyed
-        hash that outlives an erasure without naming anyone; the message's id."""
+    async def add_line_message(
+        self,
+        user_id: int,
+        centre_id: int,
+        text: str,
+        now: int,
+        *,
+        voice: str | None = None,
+        delivered: bool = True,
+    ) -> int:
+        """Store a person's message to a centre's staff (typed, or a voice message's file_id
+        with its caption as `text`), and count it (for an hour) by a keyed hash that outlives an
+        erasure without naming anyone; the message's id. Not `delivered`: it waits for a staff
+        member of the centre to use the bot."""
 
         def work(c: sqlite3.Connection) -> int:
             c.execute("DELETE FROM line_quota WHERE created_at < ?", (now - LINE_QUOTA_S,))
@@ -1510,11 +1621,63 @@ class Database:
                 (self._line_tag(user_id), now),
             )
             cur = c.execute(
-                "INSERT INTO line_message(user_id, centre_id, text, created_at)"
-                " VALUES (?, ?, ?, ?)",
-                (user_id, centre_id, text, now),
+                "INSERT INTO line_message(user_id, centre_id, text, voice, created_at,"
+                " delivered_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (user_id, centre_id, text, voice, now, now if delivered else None),
             )
             return int(cur.lastrowid or 0)
+
+        return await self._write(work)
+
+    async def mark_line_waiting(self, message_id: int) -> None:
+        """No staff member could get the message after all: it waits for the next one."""
+        await self._write(
+            lambda c: c.execute(
+                "UPDATE line_message SET delivered_at = NULL WHERE id = ?", (message_id,)
+            )
+        )
+
+    async def take_waiting_line_messages(
+        self, staff_id: int, since: int, now: int
+    ) -> list[LineMessage]:
+        """The messages still kept (written at or after `since`) that wait for a staff member
+        of a centre where `staff_id` is staff and has messages on, marked delivered, oldest
+        first; each is handed out once. One indexed read when nothing waits (the common case:
+        this runs for every update)."""
+        query = (
+            " FROM line_message m JOIN user u ON u.id = m.user_id"
+            " JOIN centre c ON c.id = m.centre_id"
+            " WHERE m.delivered_at IS NULL AND m.created_at >= :since AND m.centre_id IN"
+            "  (SELECT centre_id FROM role WHERE user_id = :staff AND role IN ('staff', 'admin')"
+            "   AND line_on = 1)"
+        )
+        params = {"staff": staff_id, "since": since}
+        if await self._one("SELECT 1" + query + " LIMIT 1", params) is None:
+            return []
+
+        def work(c: sqlite3.Connection) -> list[LineMessage]:
+            rows = c.execute(
+                "SELECT m.id, m.user_id, u.first_name, c.name, c.timezone, m.text, m.voice,"
+                " m.created_at" + query + " ORDER BY m.created_at, m.id",
+                params,
+            ).fetchall()
+            c.executemany(
+                "UPDATE line_message SET delivered_at = ? WHERE id = ?",
+                [(now, r[0]) for r in rows],
+            )
+            return [
+                LineMessage(
+                    id=int(r[0]),
+                    user_id=int(r[1]),
+                    first_name=str(r[2]),
+                    centre=str(r[3]),
+                    timezone=str(r[4]),
+                    text=str(r[5]),
+                    voice=r[6],
+                    created_at=int(r[7]),
+                )
+                for r in rows
+            ]
 
         return await self._write(work)
 
@@ -1649,7 +1812,8 @@ class Database:
                 ),
                 "messages": rows(
                     c,
-                    "SELECT c.name AS centre, m.text, m.created_at, m.replied_at"
+                    "SELECT c.name AS centre, m.text, m.voice IS NOT NULL AS voice_message,"
+                    " m.voice AS voice_file_id, m.created_at, m.delivered_at, m.replied_at"
                     " FROM line_message m JOIN centre c ON c.id = m.centre_id"
                     " WHERE m.user_id = :u ORDER BY m.created_at",
                 ),
@@ -1783,7 +1947,13 @@ class Database:
 
 
 def _join(
-    c: sqlite3.Connection, activity_id: int, user_id: int, now: int, planner: Planner
+    c: sqlite3.Connection,
+    activity_id: int,
+    user_id: int,
+    now: int,
+    planner: Planner,
+    tapped_ms: int,
+    waitlist: bool = True,
 ) -> JoinResult:
     """One sign-up, inside a transaction: the capacity check and the write see the same state."""
     state = _one_in(
@@ -1807,13 +1977,23 @@ def _join(
     if state["mine"] == "waitlisted":
         return JoinResult(JoinOutcome.ALREADY_WAITLISTED, int(state["position"]))
     full = state["capacity"] is not None and state["confirmed"] >= state["capacity"]
+    if full and not waitlist:
+        return JoinResult(JoinOutcome.FULL)
     signup_id = c.execute(
         "INSERT INTO signup(activity_id, user_id, status, queue_seq, created_at,"
         " updated_at, tapped_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(activity_id, user_id) DO UPDATE SET status = excluded.status,"
         " queue_seq = excluded.queue_seq, updated_at = excluded.updated_at,"
         " tapped_at = excluded.tapped_at RETURNING id",
-        (activity_id, user_id, "waitlisted" if full else "confirmed", state["seq"], now, now, now),
+        (
+            activity_id,
+            user_id,
+            "waitlisted" if full else "confirmed",
+            state["seq"],
+            now,
+            now,
+            tapped_ms,
+        ),
     ).fetchone()[0]
     if full:
         return JoinResult(JoinOutcome.WAITLISTED, int(state["waitlisted"]) + 1)
@@ -1822,13 +2002,21 @@ def _join(
 
 
 def _cancel(
-    c: sqlite3.Connection, activity_id: int, user_id: int, now: int, planner: Planner
+    c: sqlite3.Connection,
+    activity_id: int,
+    user_id: int,
+    now: int,
+    planner: Planner,
+    tapped_ms: int,
+    after_cancel: bool = False,
 ) -> CancelResult:
     """One cancellation and the promotions it allows, inside a transaction."""
     state = _one_in(
         c,
         "SELECT a.status, a.starts_at, s.id AS signup_id, s.status AS mine,"
-        " (SELECT max(tapped_at) FROM signup x WHERE x.user_id = :u) AS last_change"
+        " s.tapped_at AS changed,"
+        " (SELECT max(x.tapped_at) FROM signup x WHERE x.user_id = :u AND x.activity_id != :a"
+        "   AND x.status = 'cancelled') AS other_cancelled"
         " FROM activity a LEFT JOIN signup s ON s.activity_id = a.id AND s.user_id = :u"
         " WHERE a.id = :a",
         {"a": activity_id, "u": user_id},
@@ -1837,13 +2025,15 @@ def _cancel(
         return CancelResult(CancelOutcome.UNAVAILABLE)
     if state["mine"] not in ("confirmed", "waitlisted"):
         return CancelResult(CancelOutcome.NOT_SIGNED_UP)
-    if now - state["last_change"] < DOUBLE_TAP_S:
-        # The button under the finger changed ("Tilmeld" became "Afmeld"; the list moved up):
-        # a second tap this soon is the same tap again, not a wish to cancel.
+    # The button under the finger changed ("Tilmeld" became "Afmeld"; a list moved up): a
+    # second tap this soon may be the first one again. Hold it back; the person is told so.
+    if _double_tap(tapped_ms, state["changed"]) or (
+        after_cancel and _double_tap(tapped_ms, state["other_cancelled"])
+    ):
         return CancelResult(CancelOutcome.TOO_SOON)
     c.execute(
         "UPDATE signup SET status = 'cancelled', updated_at = ?, tapped_at = ? WHERE id = ?",
-        (now, now, state["signup_id"]),
+        (now, tapped_ms, state["signup_id"]),
     )
     c.execute(
         "UPDATE notification SET state = 'skipped' WHERE signup_id = ? AND state = 'pending'",
@@ -1851,6 +2041,11 @@ def _cancel(
     )
     promoted = _promote(c, activity_id, now, planner) if state["mine"] == "confirmed" else ()
     return CancelResult(CancelOutcome.CANCELLED, promoted, was=SignupStatus(state["mine"]))
+
+
+def _double_tap(tapped_ms: int, changed_ms: int | None) -> bool:
+    """Whether a tap comes at most DOUBLE_TAP_MS after a change (never before it)."""
+    return changed_ms is not None and 0 <= tapped_ms - changed_ms <= DOUBLE_TAP_MS
 
 
 def _view(c: sqlite3.Connection, activity_id: int, user_id: int) -> ActivityView | None:
@@ -1882,15 +2077,22 @@ _COUNTS = (
     f"SELECT {_ACTIVITY},"
     " count(s.id) FILTER (WHERE s.status = 'confirmed') AS confirmed,"
     " count(s.id) FILTER (WHERE s.status = 'waitlisted') AS waitlisted,"
-    " count(s.id) FILTER (WHERE s.guest_name IS NOT NULL AND s.status != 'cancelled') AS guests,"
-    " (SELECT count(*) FROM attendance t WHERE t.activity_id = a.id) AS attended"
+    " count(s.id) FILTER (WHERE s.guest_name IS NOT NULL AND s.status = 'confirmed') AS guests,"
+    " (SELECT count(*) FROM attendance t WHERE t.activity_id = a.id) AS attended,"
+    " (SELECT count(*) FROM attendance t WHERE t.activity_id = a.id AND t.signup_id IS NULL)"
+    "   AS walk_ins"
     f" FROM {_ACTIVITY_FROM} LEFT JOIN signup s ON s.activity_id = a.id"
 )
 
 
 def _counts(row: sqlite3.Row) -> ActivityCounts:
     return ActivityCounts(
-        _activity(row), row["confirmed"], row["waitlisted"], row["guests"], row["attended"]
+        _activity(row),
+        row["confirmed"],
+        row["waitlisted"],
+        row["guests"],
+        row["attended"],
+        row["walk_ins"],
     )
 
 
@@ -1963,6 +2165,63 @@ def _notify_signups(
     )
 
 
+def _notify_change(
+    c: sqlite3.Connection,
+    activity_id: int,
+    before: tuple[int, str],
+    after: tuple[int, str],
+    now: int,
+) -> None:
+    """Tell each person with a place what changed (time, place), as one message per burst.
+
+    A sign-up's pending 'changed' row (not yet claimed) takes the new values and keeps the old
+    ones of the burst's first change; a part changed back is dropped, and a row with nothing
+    left is skipped. The row is due CHANGE_BURST_S after the first change, so a second change
+    soon after joins it — or at once when the activity (old or new time) is within
+    CHANGE_LEAD_S: then knowing soon matters more than one message.
+    """
+    rows = c.execute(
+        "SELECT s.id, n.id AS notice, n.created_at, n.old_starts_at, n.old_place FROM signup s"
+        " LEFT JOIN notification n ON n.id = (SELECT max(m.id) FROM notification m"
+        "   WHERE m.signup_id = s.id AND m.kind = 'changed' AND m.state = 'pending')"
+        " WHERE s.activity_id = ? AND s.status = 'confirmed' AND s.user_id IS NOT NULL",
+        (activity_id,),
+    ).fetchall()
+    for row in rows:
+        first = now if row["notice"] is None else int(row["created_at"])
+        old_start = before[0] if row["old_starts_at"] is None else int(row["old_starts_at"])
+        old_place = before[1] if row["old_place"] is None else str(row["old_place"])
+        moved, placed = old_start != after[0], old_place != after[1]
+        if not (moved or placed):  # changed back within the burst: nothing to tell
+            c.execute("UPDATE notification SET state = 'skipped' WHERE id = ?", (row["notice"],))
+            continue
+        due = max(now, min(first + CHANGE_BURST_S, min(old_start, after[0]) - CHANGE_LEAD_S))
+        values = {
+            "old_starts_at": old_start if moved else None,
+            "new_starts_at": after[0] if moved else None,
+            "old_place": old_place if placed else None,
+            "new_place": after[1] if placed else None,
+            "due": due,
+            "signup": row["id"],
+            "notice": row["notice"],
+            "now": now,
+        }
+        if row["notice"] is not None:
+            c.execute(
+                "UPDATE notification SET old_starts_at = :old_starts_at,"
+                " new_starts_at = :new_starts_at, old_place = :old_place,"
+                " new_place = :new_place, due_at = :due WHERE id = :notice",
+                values,
+            )
+        else:
+            c.execute(
+                "INSERT INTO notification(signup_id, kind, due_at, created_at, old_starts_at,"
+                " new_starts_at, old_place, new_place) VALUES (:signup, 'changed', :due, :now,"
+                " :old_starts_at, :new_starts_at, :old_place, :new_place)",
+                values,
+            )
+
+
 def _plan_reminders(c: sqlite3.Connection, signup_id: int, now: int, planner: Planner) -> None:
     """(Re)plan a confirmed sign-up's reminders from the activity's current start."""
     c.execute(
@@ -2012,7 +2271,8 @@ def _claim(c: sqlite3.Connection, now: int) -> Notice | None:
         "UPDATE notification SET state = 'sending', attempts = attempts + 1"
         " WHERE id = (SELECT id FROM notification WHERE state = 'pending' AND due_at <= ?"
         "   ORDER BY due_at, id LIMIT 1)"
-        " RETURNING id, kind, offset_s, signup_id",
+        " RETURNING id, kind, offset_s, signup_id, old_starts_at, new_starts_at, old_place,"
+        " new_place",
         (now,),
     ).fetchone()
     if row is None:
@@ -2030,6 +2290,10 @@ def _claim(c: sqlite3.Connection, now: int) -> Notice | None:
         user_id=int(info["user_id"]),
         locale=str(info["locale"]),
         activity=_activity(info),
+        old_starts_at=row["old_starts_at"],
+        new_starts_at=row["new_starts_at"],
+        old_place=row["old_place"],
+        new_place=row["new_place"],
     )
 
 

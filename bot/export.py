@@ -18,10 +18,12 @@ ACTIVITY_COLUMNS = (
     N_("Activity"),
     N_("Place"),
     N_("Places"),
-    N_("Signed up"),
+    # Point 14 of issue 11: each total says what it holds, so nobody adds a part of it twice.
+    N_("Signed up in all"),
     N_("Waiting list"),
-    N_("Guests without phone"),
-    N_("Came"),
+    N_("Of them without a phone"),
+    N_("Came in all"),
+    N_("Of them without signing up"),
 )
 MONTHLY_COLUMNS = (N_("Month"), N_("Centre"), N_("Different people with a place"))
 
@@ -60,6 +62,7 @@ def activities_csv(items: list[ActivityCounts], default_timezone: str, _: Transl
                 item.waitlisted,
                 item.guests,
                 item.attended,
+                item.walk_ins,
             ]
         )
     return _csv([_(c) for c in ACTIVITY_COLUMNS], rows)

@@ -2,8 +2,11 @@
 
 python-telegram-bot's real request layer talks to it through `httpx.MockTransport`, so PTB's
 encoding, defaults and error mapping all run. The fake keeps chats and messages, applies edits,
-and checks what Telegram checks: HTML that parses, text ≤ 4096 characters, callback data ≤ 64
-bytes, every button tap answered exactly once, "message is not modified". It can be told to fail.
+and checks what Telegram checks, each rule quoted from the Bot API documentation
+(https://core.telegram.org/bots/api) where it is enforced: HTML parsed as Telegram parses it, text
+1–4096 characters and captions ≤ 1024 after parsing, callback data 1–64 bytes, toasts ≤ 200
+characters, command names and descriptions, every button tap answered exactly once, "message is
+not modified". It can be told to fail.
 
 People speak through `FakeUser`: `await alice.send("/start")`, `await alice.tap("Tilmeld mig")`,
 `alice.last_text()`.
@@ -39,26 +42,44 @@ CHAOS_METHODS = {
     "sendVoice",
     "sendDocument",
 }
-_TAGS = {
-    "b",
-    "strong",
-    "i",
-    "em",
-    "u",
-    "ins",
-    "s",
-    "strike",
-    "del",
-    "a",
-    "code",
-    "pre",
-    "span",
-    "tg-spoiler",
-    "tg-emoji",
-    "blockquote",
-}
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
+# Bot API, "Formatting options" → "HTML style": "The following tags are currently supported:
+# <b>, <strong>, <i>, <em>, <u>, <ins>, <s>, <strike>, <del>, <span class="tg-spoiler">,
+# <tg-spoiler>, <a href="…">, <tg-emoji emoji-id="…">, <tg-time unix="…" format="…">, <code>,
+# <pre>, <pre><code class="language-…">, <blockquote>, <blockquote expandable>" and "Only the tags
+# mentioned above are currently supported."
+_FORMATTING = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler"}
+_OTHER = {"a", "code", "pre", "tg-emoji", "tg-time"}
+_TAGS = _FORMATTING | _OTHER | {"blockquote"}
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>")
+_ATTRIBUTE = re.compile(
+    r"\s+([a-zA-Z][a-zA-Z0-9-]*)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?"
+)
+# "All numerical HTML entities are supported." and "The API currently supports only the
+# following named HTML entities: &lt;, &gt;, &amp; and &quot;."
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+# "Date-time entity formatting": the format "must adhere to the regular expression r|w?[dD]?[tT]?"
+_TIME_FORMAT = re.compile(r"r|w?[dD]?[tT]?")
+# sendMessage: "text: Text of the message to be sent, 1-4096 characters after entities parsing";
+# sendPhoto/sendVoice/sendDocument: "caption: … 0-1024 characters after entities parsing".
+TEXT_MAX = 4096
+CAPTION_MAX = 1024
+# answerCallbackQuery: "text: Text of the notification. If not specified, nothing will be shown
+# to the user, 0-200 characters".
+TOAST_MAX = 200
+# InlineKeyboardButton: "callback_data: Data to be sent in a callback query to the bot when the
+# button is pressed, 1-64 bytes".
+CALLBACK_DATA_MAX = 64
+# BotCommand: "command: Text of the command; 1-32 characters. Can contain only lowercase English
+# letters, digits and underscores." "description: Description of the command; 1-256 characters."
+# setMyCommands: "commands: … At most 100 commands can be specified."
+_COMMAND = re.compile(r"[a-z0-9_]{1,32}")
+COMMAND_DESCRIPTION_MAX = 256
+COMMANDS_MAX = 100
+# setMyDescription: "description: New bot description; 0-512 characters."
+# setMyShortDescription: "short_description: New short description for the bot; 0-120
+# characters."
+DESCRIPTION_MAX = 512
+SHORT_DESCRIPTION_MAX = 120
 
 
 class ApiError(Exception):
@@ -105,37 +126,92 @@ class Call:
     url: str
 
 
+def _entities_error(reason: str) -> ApiError:
+    return ApiError(400, f"Bad Request: can't parse entities: {reason}")
+
+
+def _open_tag(tag: str, attributes: str, stack: list[str]) -> None:
+    """Check a start tag, its attributes and where it stands, as the HTML style allows."""
+    values: dict[str, str] = {}
+    rest = _ATTRIBUTE.sub("", attributes).strip().removesuffix("/").strip()
+    if rest:
+        raise _entities_error(f'Can\'t parse attributes of the tag "{tag}"')
+    for match in _ATTRIBUTE.finditer(attributes):
+        values[match.group(1).lower()] = html.unescape((match.group(2) or "").strip("\"'"))
+    if tag == "span" and values.get("class") != "tg-spoiler":
+        raise _entities_error('Tag "span" must have class "tg-spoiler"')
+    if tag == "a" and not values.get("href"):
+        raise _entities_error('Tag "a" must have an href')  # <a href="http://…">inline URL</a>
+    if tag == "tg-emoji" and not (values.get("emoji-id", "").isdigit()):
+        raise _entities_error("Invalid custom emoji identifier specified")
+    if tag == "tg-time" and not (
+        values.get("unix", "").isdigit() and _TIME_FORMAT.fullmatch(values.get("format", ""))
+    ):
+        raise _entities_error('Tag "tg-time" needs unix="…" and a valid format')
+    # "Use nested pre and code tags, to define programming language for pre entity." and
+    # "Programming language can't be specified for standalone code tags."
+    if (
+        tag == "code"
+        and "class" in values
+        and (not values["class"].startswith("language-") or stack[-1:] != ["pre"])
+    ):
+        raise _entities_error("Programming language can be given only to <pre><code>")
+    # "Message entities can be nested, providing following restrictions are met: … bold,
+    # italic, underline, strikethrough, and spoiler entities can contain and can be part of any
+    # other entities, except pre and code. blockquote and expandable_blockquote entities can't
+    # be nested. All other entities can't contain each other."
+    inside = set(stack)
+    if inside & {"pre", "code"} and not (tag == "code" and stack[-1:] == ["pre"]):
+        raise _entities_error(f'Tag "{tag}" can\'t be inside pre or code')
+    if tag == "blockquote" and "blockquote" in inside:
+        raise _entities_error("blockquote entities can't be nested")
+    if tag in _OTHER and inside & _OTHER and not (tag == "code" and stack[-1:] == ["pre"]):
+        raise _entities_error(f'Tag "{tag}" can\'t be inside {min(inside & _OTHER)}')
+
+
 def check_html(raw: str) -> str:
-    """Parse Telegram HTML strictly; return the plain text or raise ApiError like Telegram."""
+    """Parse Telegram HTML strictly; return the plain text or raise ApiError like Telegram.
+
+    Bot API, "HTML style": only the supported tags, properly nested ("If two entities have
+    common characters, then one of them is fully contained inside another."); "All <, > and &
+    symbols that are not a part of a tag or an HTML entity must be replaced with the
+    corresponding HTML entities"."""
     stack: list[str] = []
     plain: list[str] = []
     pos = 0
     for match in _TAG.finditer(raw):
         plain.append(raw[pos : match.start()])
         pos = match.end()
-        closing, tag = match.group(1) == "/", match.group(2).lower()
+        closing, tag, attributes = match.group(1) == "/", match.group(2).lower(), match.group(3)
         if tag not in _TAGS:
-            raise ApiError(
-                400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"'
-            )
+            raise _entities_error(f'Unsupported start tag "{tag}"')
         if closing:
-            if not stack or stack.pop() != tag:
-                raise ApiError(
-                    400, f'Bad Request: can\'t parse entities: Unmatched end tag "{tag}"'
+            if attributes.strip():
+                raise _entities_error(f'Unexpected attributes in end tag "{tag}"')
+            if not stack:
+                raise _entities_error(f'Unexpected end tag "{tag}"')
+            if stack[-1] != tag:
+                raise _entities_error(
+                    f'Unmatched end tag, expected "</{stack[-1]}>", found "</{tag}>"'
                 )
+            stack.pop()
         else:
+            _open_tag(tag, attributes, stack)
             stack.append(tag)
     plain.append(raw[pos:])
     if stack:
-        raise ApiError(
-            400, f"Bad Request: can't parse entities: Can't find end tag \"{stack[-1]}\""
-        )
+        raise _entities_error(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
     text = "".join(plain)
     if "<" in text or ">" in text:
-        raise ApiError(400, "Bad Request: can't parse entities: Unexpected < or > in text")
+        raise _entities_error("Unexpected < or > in text: write &lt; and &gt;")
     if "&" in _ENTITY.sub("", text):
-        raise ApiError(400, "Bad Request: can't parse entities: Unescaped & in text")
+        raise _entities_error("Unescaped & in text: write &amp;")
     return html.unescape(text)
+
+
+def length(text: str) -> int:
+    """Characters as Telegram counts them (UTF-16 code units: an emoji may be two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 class FakeTelegram:
@@ -288,7 +364,7 @@ class FakeTelegram:
                     if not b.get("text"):
                         raise ApiError(400, "Bad Request: text buttons are unallowed")
                     data = b.get("callback_data")
-                    if data is not None and not 1 <= len(data.encode()) <= 64:
+                    if data is not None and not 1 <= len(data.encode()) <= CALLBACK_DATA_MAX:
                         raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
             return dict(markup)
         if "keyboard" in markup:
@@ -300,9 +376,10 @@ class FakeTelegram:
         plain = check_html(raw) if p.get("parse_mode") == "HTML" else raw
         if key == "text" and not plain.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        limit = 4096 if key == "text" else 1024
-        if len(plain.encode("utf-16-le")) // 2 > limit:
+        if key == "text" and length(plain) > TEXT_MAX:
             raise ApiError(400, "Bad Request: message is too long")
+        if key == "caption" and length(plain) > CAPTION_MAX:
+            raise ApiError(400, "Bad Request: message caption is too long")
         return raw, plain
 
     def _store(self, msg: FakeMessage) -> dict[str, Any]:
@@ -410,18 +487,32 @@ class FakeTelegram:
                 "Bad Request: query is too old and response timeout expired"
                 " or query ID is invalid",
             )
+        if length(str(p.get("text") or "")) > TOAST_MAX:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self.open_queries.discard(query_id)
         return True
 
     def _api_setMyCommands(self, p: dict[str, Any]) -> bool:
-        self.bot_settings[("commands", p.get("language_code"))] = p["commands"]
+        commands = p["commands"]
+        if len(commands) > COMMANDS_MAX:
+            raise ApiError(400, "Bad Request: BOT_COMMANDS_TOO_MUCH")
+        for command in commands:
+            if not _COMMAND.fullmatch(str(command.get("command", ""))):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= length(str(command.get("description", ""))) <= COMMAND_DESCRIPTION_MAX:
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        self.bot_settings[("commands", p.get("language_code"))] = commands
         return True
 
     def _api_setMyDescription(self, p: dict[str, Any]) -> bool:
+        if length(str(p.get("description") or "")) > DESCRIPTION_MAX:
+            raise ApiError(400, "Bad Request: BOT_ABOUT_TOO_LONG")
         self.bot_settings[("description", p.get("language_code"))] = p.get("description")
         return True
 
     def _api_setMyShortDescription(self, p: dict[str, Any]) -> bool:
+        if length(str(p.get("short_description") or "")) > SHORT_DESCRIPTION_MAX:
+            raise ApiError(400, "Bad Request: BOT_ABOUT_TOO_LONG")
         self.bot_settings[("short_description", p.get("language_code"))] = p.get(
             "short_description"
         )

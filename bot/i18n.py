@@ -36,6 +36,13 @@ DATE_YEAR_PATTERN = N_("EEEE d MMMM y 'at' HH:mm")
 DAY_PATTERN = N_("EEEE d MMMM")
 # TRANSLATORS: a Babel pattern for a time of day alone ("14.30" in Danish).
 TIME_PATTERN = N_("HH:mm")
+# TRANSLATORS: the seven weekdays, Monday first, as short as on a button ("Tor 17.30"),
+# separated by single spaces.
+SHORT_WEEKDAYS = N_("Mon Tue Wed Thu Fri Sat Sun")
+# TRANSLATORS: a Babel pattern for day and month on a button ("5/12"), for days a week or more
+# away.
+SHORT_DATE_PATTERN = N_("d/M")
+TODAY, TOMORROW = N_("Today"), N_("Tomorrow")  # on buttons: "I dag 19.00", "I morgen 10.00"
 
 
 class CatalogueMissing(Exception):
@@ -83,6 +90,23 @@ class Translator:
         if now is not None and datetime.fromtimestamp(now, tz).year != moment.year:
             pattern = DATE_YEAR_PATTERN
         return format_datetime(moment, self(pattern), locale=self.locale)
+
+    def short_when(self, epoch: int, timezone: str, now: int) -> str:
+        """When, short enough for a button: 'I dag 17.30', 'Tor 17.30' (the coming six days),
+        'Tor 10/12 17.30' (further away, so two Thursdays never read the same)."""
+        tz = ZoneInfo(timezone)
+        moment = datetime.fromtimestamp(epoch, tz)
+        days = (moment.date() - datetime.fromtimestamp(now, tz).date()).days
+        clock = self.clock(moment.hour, moment.minute)
+        if days == 0:
+            return f"{self(TODAY)} {clock}"
+        if days == 1:
+            return f"{self(TOMORROW)} {clock}"
+        weekday = self(SHORT_WEEKDAYS).split()[moment.weekday()]
+        if 1 < days < 7:
+            return f"{weekday} {clock}"
+        day = format_date(moment.date(), self(SHORT_DATE_PATTERN), locale=self.locale)
+        return f"{weekday} {day} {clock}"
 
     def day(self, value: date) -> str:
         """A day on its own: 'lørdag 5. december'."""

@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,6 +21,7 @@ A4 = (1240, 1754)  # pixels at 150 dpi
 ALARM_BEFORE = timedelta(hours=2)
 DEFAULT_LENGTH = timedelta(hours=2)
 VOICES = {"da": "da", "en": "en-gb"}
+_UNSPOKEN = re.compile(r"[^\w\s.,:;!?'()/&+-]")  # emoji and symbols: said as noise, or not at all
 
 
 def ics(
@@ -101,6 +104,16 @@ def _font() -> str:
     import matplotlib
 
     return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans-Bold.ttf")
+
+
+def spoken_text(parts: Sequence[str], locale: str) -> str:
+    """What "🔊 Læs op" says: plain-text parts (a title, a date, a place…) as sentences, without
+    emoji or symbols, times as people say them ("kl. 10.00" → "klokken 10"). Always made from
+    plain text, never from a message's HTML: "Kaffe &amp; kage" would be read "Kaffe amp kage"."""
+    text = ". ".join(p for p in (_UNSPOKEN.sub("", part).strip() for part in parts) if p)
+    text = re.sub(r"\b(\d{1,2})[.:]00\b", r"\1", text)  # "kl. 10.00" → "kl. 10"
+    text = re.sub(r"\b(\d{1,2})[.:](\d{2})\b", r"\1 \2", text)  # "14.30" → "14 30"
+    return text.replace("kl. ", "klokken ") if locale == "da" else text
 
 
 def speech_available() -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import suppress
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -114,6 +115,36 @@ def _date(year: int, month: int, day_: int) -> date:
         return date(year, month, day_)
     except ValueError:
         raise ValueError(f"{day_}/{month}/{year}") from None
+
+
+_DAY_AND_TIME = re.compile(
+    r"^\s*(\d{1,2})\s*[./-]\s*(\d{1,2})(?:\s*[./-]\s*(\d{2}|\d{4}))?\s*\.?"  # 5/12, 5.12.2026
+    r"\s*,?\s+(?:kl\.?\s*)?(\d{1,2})(?:\s*[.:]\s*(\d{2}))?\s*$",  # then 18, 18.30, kl. 18
+    re.IGNORECASE,
+)
+
+Reading = tuple[date | None, tuple[int, int] | None]
+
+
+def day_or_time(value: str, today: date) -> list[Reading]:
+    """Every way to read what staff type when moving an activity, as (day, (hour, minute)):
+    '18', '18.30', 'kl. 18' are a time alone (a bare number is never a day); '5/12', '5.12.2026'
+    a day alone; '5/12 18.30', '5.12 kl. 18' both. '5.12' reads both ways: two readings.
+    An empty list: it reads as neither."""
+    readings: list[Reading] = []
+    with suppress(ValueError):
+        readings.append((None, clock_time(value)))
+    with suppress(ValueError):
+        readings.append((day(value, today), None))
+    match = _DAY_AND_TIME.match(value)
+    if match:
+        d, m, y, hour, minute = match.groups()
+        try:
+            typed_day = day(f"{d}/{m}" + (f"/{y}" if y else ""), today)
+            readings.append((typed_day, clock_time(f"{hour}.{minute or '00'}")))
+        except ValueError:
+            pass
+    return readings
 
 
 def clock_time(value: str) -> tuple[int, int]:

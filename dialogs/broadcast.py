@@ -21,14 +21,17 @@ from bot.db import BroadcastJob, BroadcastStatus, Draft
 from bot.i18n import N_, Translator, translator
 from dialogs.browse import show_stale, when
 from dialogs.common import (
+    MESSAGE_MAX,
     Screen,
     button,
     esc,
     keyboard,
+    plain_length,
     reply,
     send,
     short,
     show,
+    summarise,
     tapped,
     tapped_args,
 )
@@ -94,18 +97,28 @@ async def render_step(context: BotContext, draft: Draft, problem: str = "") -> S
             lines.append(_.ngettext("It goes to {n} person:", "It goes to {n} people:", count))
         else:
             lines.append(_("There is nobody to send it to yet (nobody signed up or reachable)."))
-        if d.get("guests"):
-            lines.append(_("{names} have no phone – tell them yourself.", names=esc(d["guests"])))
+        guests_at = len(lines)
         lines.append("")
         if d.get("media_kind") == "photo":
             lines.append(_("📷 A photo with the text:"))
         elif d.get("media_kind") == "voice":
             lines.append(_("🎤 A voice message with the text:"))
         lines.append(esc(d["text"]) or "–")
+        if d.get("guests"):  # as many names as fit beside a text of up to TEXT_MAX characters
+            lines.insert(guests_at, guests_line(d["guests"], "\n".join(lines), _))
         if count:
             rows.append([button(_("📤 Send"), Route.BROADCAST, Action.SEND)])
     rows.append(_nav(_))
     return Screen("\n".join(lines), keyboard(rows))
+
+
+def guests_line(guests: list[str] | str, rest: str, _: Translator) -> str:
+    """The line "Ole, Kim og 38 andre har ingen telefon …": the people signed up at the counter,
+    as many names as fit in one message beside `rest` (the preview's other lines)."""
+    names = [esc(n) for n in guests] if isinstance(guests, list) else [esc(guests)]
+    room = MESSAGE_MAX - plain_length(rest) - 1  # 1: the line break
+    room -= plain_length(_("{names} have no phone – tell them yourself.", names=""))
+    return _("{names} have no phone – tell them yourself.", names=summarise(names, room, _))
 
 
 def render_delivery(job: BroadcastJob, default_locale: str) -> str:
@@ -214,14 +227,15 @@ async def on_message(update: Update, context: BotContext, draft: Draft) -> None:
         )
     text = (message.text or message.caption or "").strip()
     limit = CAPTION_MAX if d["media_kind"] else TEXT_MAX
-    if len(text) > limit:
+    size = len(text.encode("utf-16-le")) // 2  # as Telegram counts: an emoji may be two
+    if size > limit:
         return await _save(
             update,
             context,
             draft,
             context._(
                 "That is {n} characters; at most {limit} fit. Please shorten it.",
-                n=len(text),
+                n=size,
                 limit=limit,
             ),
         )
@@ -232,7 +246,7 @@ async def on_message(update: Update, context: BotContext, draft: Draft) -> None:
     )
     if d.get("activity"):
         guests = await context.db.list_guests(d["activity"])
-        d["guests"] = ", ".join(name for _id, name in guests)
+        d["guests"] = [name for _id, name in guests]
     await _save(update, context, Draft(KIND, "preview", d))
 
 

@@ -17,14 +17,27 @@ from bot import callbacks
 from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.db import Activity, ActivityView, SignupStatus
-from bot.i18n import Translator
-from dialogs.common import Screen, button, esc, keyboard, pager, short, show, tapped
+from bot.i18n import N_, Translator
+from dialogs.common import (
+    Screen,
+    button,
+    esc,
+    keyboard,
+    pager,
+    short,
+    show,
+    summarise,
+    tapped,
+)
 
 PAGE_SIZE = 5
 MAX_PAGE = 1000
 MAX_GUEST_BUTTONS = 10
+GUEST_NAMES_ROOM = 1000  # characters of names on the staff's card (the card stays under 4,096)
 ASSUMED_LENGTH_S = 4 * 3600  # how long an activity without an end time is taken to last
 _MARK = {SignupStatus.CONFIRMED: " ✅", SignupStatus.WAITLISTED: " ⏳"}
+# Leaving the waiting list has these words wherever it is offered (the card, My sign-ups).
+LEAVE_WAITING_LIST = N_("❌ Leave the waiting list")
 
 
 def when(context: BotContext, activity: Activity) -> str:
@@ -33,15 +46,22 @@ def when(context: BotContext, activity: Activity) -> str:
     return context._.when(activity.starts_at, timezone, context.now())
 
 
+def short_when(context: BotContext, activity: Activity) -> str:
+    """When an activity starts, short enough for a button: 'Tor 17.30'."""
+    timezone = activity.timezone or context.config.bot.timezone
+    return context._.short_when(activity.starts_at, timezone, context.now())
+
+
 def render_list(
-    items: list[tuple[Activity, SignupStatus, str]],
+    items: list[tuple[Activity, SignupStatus, str, str]],
     page: int,
     has_next: bool,
     _: Translator,
     notice: str = "",
     extra: Sequence[Sequence[InlineKeyboardButton]] = (),
 ) -> Screen:
-    """The list screen: numbered activities in the text, one numbered button each."""
+    """The list screen: the activities in the text (what, when), and a button each that says
+    the day and time too ("Tor 17.30 · Fællesspisning"): two of the same name differ on it."""
     lines = [notice, ""] if notice else []
     rows: list[Sequence[InlineKeyboardButton]] = []
     if items:
@@ -49,10 +69,10 @@ def render_list(
         lines.append(_("Tap an activity to see more and sign up."))
     else:
         lines.append(_("There are no activities coming up right now. Have a look again soon."))
-    for number, (activity, status, starts) in enumerate(items, start=page * PAGE_SIZE + 1):
+    for activity, status, starts, day in items:
         mark = _MARK.get(status, "")
-        lines += ["", f"{number}. <b>{esc(activity.title)}</b>{mark}", esc(starts)]
-        label = f"{number}. {short(activity.title)}{mark}"
+        lines += ["", f"<b>{esc(activity.title)}</b>{mark}", esc(starts)]
+        label = short(f"{day} · {activity.title}") + mark
         rows.append([button(label, Route.ACTIVITY, Action.SHOW, activity.id, page)])
     rows.append(pager(Route.ACTIVITY, page, has_next, _))
     rows += extra
@@ -81,8 +101,8 @@ def render_card(
                 waiting=view.waitlisted,
             )
         )
-        if guests:
-            names = ", ".join(esc(name) for _id, name in guests)
+        if guests:  # as many names as fit: 1,000 counter sign-ups must not break the card
+            names = summarise([esc(name) for _id, name in guests], GUEST_NAMES_ROOM, _)
             lines.append(_("Guests without a phone: {names}", names=names))
     if view.my_status is SignupStatus.CONFIRMED:
         lines += ["", _("✅ You're signed up. See you there!")]
@@ -93,9 +113,9 @@ def render_card(
             _("⏳ You're number {n} on the waiting list.", n=view.my_position),
             _("We'll write to you if a place opens up."),
         ]
-        main = button(_("❌ Leave the waiting list"), Route.ACTIVITY, Action.LEAVE, a.id, page)
+        main = button(_(LEAVE_WAITING_LIST), Route.ACTIVITY, Action.LEAVE, a.id, page)
     else:
-        main = button(_("✅ Sign me up"), Route.ACTIVITY, Action.JOIN, a.id, page)
+        main = join_button(view, page, _)
     if notice:
         lines += ["", notice]
     back = button(_("⬅️ Back to the list"), Route.ACTIVITY, Action.PAGE, page)
@@ -109,6 +129,13 @@ def render_card(
             label = _("❌ Take {name} off", name=short(name))
             rows.append([button(label, Route.STAFF, Action.UNGUEST, signup_id)])
     return Screen("\n".join(lines), keyboard(rows))
+
+
+def join_button(view: ActivityView, page: int, _: Translator) -> InlineKeyboardButton:
+    """Sign up, or, when every place is taken, say plainly that it is the waiting list."""
+    full = view.seats_left == 0
+    label = _("⏳ Put me on the waiting list") if full else _("✅ Sign me up")
+    return button(label, Route.ACTIVITY, Action.JOIN, view.activity.id, page)
 
 
 def staff_rows(activity_id: int, _: Translator) -> list[list[InlineKeyboardButton]]:
@@ -146,7 +173,7 @@ def _seats(view: ActivityView, _: Translator) -> str:
         return _.ngettext("{n} place left", "{n} places left", left)
     if view.my_status in (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED):
         return _("All places are taken.")
-    return _("All places are taken – sign up to join the waiting list.")
+    return _("All places are taken – you can join the waiting list.")
 
 
 async def list_screen(
@@ -162,10 +189,16 @@ async def list_screen(
     if not rows and page > 0:  # an old "Next" button: the list got shorter since
         page, rows = 0, await db.list_upcoming_for_user(user_id, now, 0, PAGE_SIZE + 1)
     extra = list(extra)
-    if not await db.list_user_centres(user_id):
+    staff = (await context.access()).may_count  # see their centres' activities without joining
+    if not staff and not await db.has_chosen_centre(user_id):
+        from dialogs.onboarding import picker_screen  # onboarding builds on this module
+
+        none = context._("You have not chosen a centre yet.")
+        return await picker_screen(context, f"{notice}\n\n{none}" if notice else none)
+    if not staff and not await db.list_user_centres(user_id):  # chose "national"
         label = context._("🏠 Choose your centre")
         extra.append([button(label, Route.SETTINGS, Action.ADD)])
-    items = [(a, s, when(context, a)) for a, s in rows[:PAGE_SIZE]]
+    items = [(a, s, when(context, a), short_when(context, a)) for a, s in rows[:PAGE_SIZE]]
     return render_list(items, page, len(rows) > PAGE_SIZE, context._, notice, extra)
 
 

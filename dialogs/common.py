@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -111,17 +112,24 @@ async def tapped_args(update: Update, context: BotContext) -> tuple[str, ...] | 
 
 async def show(update: Update, context: BotContext, screen: Screen) -> None:
     """Edit the tapped message into `screen`, or send it as a new message."""
+    await shown(update, context, screen)
+
+
+async def shown(update: Update, context: BotContext, screen: Screen) -> bool:
+    """`show`, and whether anything changed: False when the message already showed just this
+    (a double tap), so a tap not yet answered needs words in its toast."""
     query = update.callback_query
     if query is not None and isinstance(query.message, Message):
         try:
             await query.message.edit_text(screen.text, reply_markup=screen.keyboard)
-            return
+            return True
         except BadRequest as exc:
             if "not modified" in exc.message.lower():
-                return  # a double tap: the screen already shows this
+                return False  # a double tap: the screen already shows this
             if not _edit_impossible(exc):
                 raise
     await send(update, context, screen)
+    return True
 
 
 async def reply(update: Update, context: BotContext, screen: Screen) -> None:
@@ -167,3 +175,37 @@ def language_buttons(
         for loc in locales
         if loc != current
     ]
+
+
+# Telegram's limit for a message's text: "1-4096 characters after entities parsing" (Bot API,
+# sendMessage). Every message whose length depends on data is capped or summarised to fit.
+MESSAGE_MAX = 4096
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_length(html_text: str) -> int:
+    """How long Telegram counts an HTML text: tags dropped, entities read, in UTF-16 units."""
+    text = html.unescape(_ANY_TAG.sub("", html_text))
+    return len(text.encode("utf-16-le")) // 2
+
+
+def summarise(items: Sequence[str], room: int, _: Translator, separator: str = ", ") -> str:
+    """As many of `items` (HTML) as fit in `room` characters, then "og 38 andre" for the rest;
+    "40 i alt" when not even one fits. A list made from data then never breaks the limit."""
+    worst_tail = plain_length(" " + _.ngettext("and {n} other", "and {n} others", len(items)))
+    kept: list[str] = []
+    used = 0
+    for number, item in enumerate(items):
+        step = plain_length(item) + (len(separator) if kept else 0)
+        last = number == len(items) - 1
+        if used + step + (0 if last else worst_tail) > room:
+            break
+        kept.append(item)
+        used += step
+    rest = len(items) - len(kept)
+    if not kept:
+        return _("{n} in all", n=rest)
+    text = separator.join(kept)
+    if rest:
+        text += " " + _.ngettext("and {n} other", "and {n} others", rest)
+    return text

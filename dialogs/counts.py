@@ -3,11 +3,14 @@
 Who: coordinators (a centre's, or national), staff (their own centre) and admins. Entry: /tal
 (/counts) with nothing, `uge`/`måned` (week/month) or `graf` (chart); /eksport (/export).
 Names are shown only to the staff and coordinators of that centre. Attendance is ticked on
-the day, one tap per name, "+ gæst" for walk-ins. Writes: attendance.
+the day, one tap per name, "+ 1 uden tilmelding" for walk-ins. Counter sign-ups are "uden
+telefon", walk-ins "uden tilmelding", and every total says which it holds. Lists of names are
+summarised to fit one message. Writes: attendance.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,16 +22,20 @@ from bot.access import Access
 from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.db import Activity, ActivityCounts
+from bot.i18n import Translator
 from dialogs.browse import card_lines, show_stale, when
 from dialogs.common import (
+    MESSAGE_MAX,
     Screen,
     button,
     esc,
     keyboard,
     pager,
+    plain_length,
     send,
     short,
     show,
+    summarise,
     tapped,
     tapped_args,
 )
@@ -67,12 +74,13 @@ def render_counts(
         places = (
             f"{item.confirmed}/{a.capacity}" if a.capacity is not None else str(item.confirmed)
         )
-        figures = _(
-            "{places} signed up · {waiting} waiting · {guests} guests",
+        # Point 14 of issue 11: the count holds those signed up at the counter, and says so.
+        signed_up = _(
+            "{places} signed up, {guests} of them without a phone",
             places=places,
-            waiting=item.waitlisted,
             guests=item.guests,
         )
+        figures = signed_up + " · " + _("{n} waiting", n=item.waitlisted)
         lines += ["", f"{number}. <b>{esc(a.title)}</b> – {esc(when(context, a))}", figures]
         rows.append([button(f"{number}. {short(a.title)}", Route.COUNTS, Action.SHOW, a.id, page)])
     rows.append(pager(Route.COUNTS, page, has_next, _))
@@ -98,42 +106,84 @@ async def card_screen(
     item = await db.counts_of(activity.id) or ActivityCounts(activity, 0, 0, 0, 0)
     lines = card_lines(activity, when(context, activity), _) + [""]
     places = str(activity.capacity) if activity.capacity is not None else "–"
+    # Point 14 of issue 11: the signed-up count holds those signed up at the counter (no
+    # phone), and "came" those who came without signing up. Each says so: nobody adds twice.
     lines.append(_("Signed up: {n} of {places}", n=item.confirmed, places=places))
+    lines.append(_("Of them without a phone: {n}", n=item.guests))
     lines.append(_("Waiting list: {n}", n=item.waitlisted))
-    lines.append(_("Guests without a phone: {n}", n=item.guests))
     scope = access.name_scope(activity.centre_id)
     people = await db.participants(activity.id, scope) if scope is not False else []
     came = item.attended  # everyone's; at a national activity a centre's staff see their own
+    walk_ins = item.walk_ins
     if isinstance(scope, list):
-        came = sum(p.attended for p in people if not p.waitlisted)
-        came += await db.walk_ins(activity.id, scope)
-    if came:
+        walk_ins = await db.walk_ins(activity.id, scope)
+        came = sum(p.attended for p in people if not p.waitlisted) + walk_ins
+    if came and walk_ins:
+        lines.append(
+            _("Came: {n} (of them {walk_ins} without signing up)", n=came, walk_ins=walk_ins)
+        )
+    elif came:
         lines.append(_("Came: {n}", n=came))
+    # Lists made from data share what room the message has left ("og 38 andre").
+    lists: list[tuple[Callable[[str], str], list[str], str, bool]] = []
     if scope is not False:
         confirmed = [
             esc(p.name) + (" ✔️" if p.attended else "") for p in people if not p.waitlisted
         ]
         waiting = [esc(p.name) for p in people if p.waitlisted]
         if confirmed:
-            lines += ["", _("Names: {names}", names=", ".join(confirmed))]
+            lists.append((lambda names: _("Names: {names}", names=names), confirmed, ", ", True))
         if waiting:
-            lines.append(_("On the waiting list: {names}", names=", ".join(waiting)))
+            waiting_line: Callable[[str], str] = lambda names: _(
+                "On the waiting list: {names}", names=names
+            )
+            lists.append((waiting_line, waiting, ", ", False))
     if activity.centre_id is None:
         breakdown = await db.centre_breakdown(activity.id)
         parts = [f"{esc(name or _('no centre'))} {n}" for name, n in breakdown]
         if parts:
-            lines += ["", _("From the centres: {parts}", parts=" · ".join(parts))]
+            lists.append((lambda p: _("From the centres: {parts}", parts=p), parts, " · ", True))
         if access.sees_everything:  # the whole country: whose walk-ins the total holds
             counted = await db.walk_ins_by_centre(activity.id)
-            walk_ins = [f"{esc(name or _('no centre'))} {n}" for name, n in counted]
-            if walk_ins:
-                lines += [] if parts else [""]
-                lines.append(_("Came without signing up: {parts}", parts=" · ".join(walk_ins)))
+            walk = [f"{esc(name or _('no centre'))} {n}" for name, n in counted]
+            if walk:
+                lists.append(
+                    (
+                        lambda p: _("Came without signing up: {parts}", parts=p),
+                        walk,
+                        " · ",
+                        not parts,
+                    )
+                )
+    lines += fit_lists(lines, lists, _)
     rows = []
     if scope is not False and _is_today(context, activity):
         rows.append([button(_("✔️ Attendance"), Route.COUNTS, Action.ATTENDANCE, activity.id)])
     rows.append([button(_("⬅️ Back"), Route.COUNTS, Action.PAGE, page)])
     return Screen("\n".join(lines), keyboard(rows))
+
+
+def fit_lists(
+    above: list[str],
+    lists: list[tuple[Callable[[str], str], list[str], str, bool]],
+    _: Translator,
+) -> list[str]:
+    """The lines of some lists of names (each: its sentence, its items, the separator, a blank
+    line before it), each summarised so that all of them and `above` fit in one message. The
+    shortest list is fitted first; what it leaves over goes to the others."""
+    room = MESSAGE_MAX - plain_length("\n".join(above))
+    for sentence, _items, _separator, blank in lists:
+        room -= plain_length(sentence("")) + 1 + (1 if blank else 0)
+    fitted: dict[int, str] = {}
+    order = sorted(range(len(lists)), key=lambda i: plain_length(lists[i][2].join(lists[i][1])))
+    for done, i in enumerate(order):
+        _sentence, items, separator, _blank = lists[i]
+        fitted[i] = summarise(items, room // (len(order) - done), _, separator)
+        room -= plain_length(fitted[i])
+    lines: list[str] = []
+    for i, (sentence, _items, _separator, blank) in enumerate(lists):
+        lines += ([""] if blank else []) + [sentence(fitted[i])]
+    return lines
 
 
 def _is_today(context: BotContext, activity: Activity) -> bool:

@@ -19,13 +19,11 @@ from bot import callbacks, media
 from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.db import Activity
-from dialogs.browse import card_lines, is_open, show_stale, when
+from dialogs.browse import is_open, join_button, show_stale, when
 from dialogs.common import Screen, button, esc, keyboard, send, tapped
 from dialogs.staff import deny
 
 logger = logging.getLogger(__name__)
-_TAG = re.compile(r"<[^>]+>")
-_SYMBOL = re.compile(r"[^\w\s.,:;!?'()/-]")
 
 
 async def _open_activity(update: Update, context: BotContext) -> Activity | None:
@@ -74,7 +72,10 @@ async def _follow_up(
     back = button(context._("⬅️ Back to the list"), Route.ACTIVITY, Action.PAGE, 0)
     if view is not None and view.my_status in ("confirmed", "waitlisted"):
         return "", keyboard([[back]])
-    join = button(context._("✅ Sign me up"), Route.ACTIVITY, Action.JOIN, activity.id, 0)
+    if view is not None:  # full: the card's "⏳ Skriv mig på ventelisten", not "Tilmeld mig"
+        join = join_button(view, 0, context._)
+    else:
+        join = button(context._("✅ Sign me up"), Route.ACTIVITY, Action.JOIN, activity.id, 0)
     return "\n" + context._("You are not signed up yet."), keyboard([[join], [back]])
 
 
@@ -83,12 +84,12 @@ def _file_name(title: str) -> str:
 
 
 def spoken(activity: Activity, starts: str, context: BotContext) -> str:
-    """The card as plain sentences: no tags, no emoji, times as people say them."""
-    lines = card_lines(activity, starts, context._)
-    text = ". ".join(_SYMBOL.sub("", _TAG.sub("", line)).strip() for line in lines if line)
-    text = re.sub(r"\b(\d{1,2})[.:]00\b", r"\1", text)  # "kl. 10.00" → "kl. 10"
-    text = re.sub(r"\b(\d{1,2})[.:](\d{2})\b", r"\1 \2", text)  # "14.30" → "14 30"
-    return text.replace("kl. ", "klokken ") if context._.locale == "da" else text
+    """The card read aloud: what card_lines shows, taken from the activity's plain text (never
+    from the card's HTML, whose "&amp;" would be said aloud)."""
+    _ = context._
+    centre = activity.centre_name or _("National – for all centres")
+    parts = [activity.title, starts, activity.place, centre, activity.description]
+    return media.spoken_text(parts, _.locale)
 
 
 async def on_speak(update: Update, context: BotContext) -> None:

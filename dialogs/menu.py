@@ -20,7 +20,8 @@ from telegram.ext import (
 from bot.access import Access
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from dialogs import broadcast, browse, line, mine, settings, staff
+from bot.db import Draft
+from dialogs import broadcast, browse, line, mine, onboarding, settings, staff
 from dialogs.common import (
     MENU_ACTIVITIES,
     MENU_HELP,
@@ -28,6 +29,7 @@ from dialogs.common import (
     MENU_SETTINGS,
     Screen,
     button,
+    esc,
     keyboard,
     menu_action,
     send,
@@ -81,8 +83,8 @@ async def cmd_help(update: Update, context: BotContext) -> None:
 
 
 async def end_dialog(update: Update, context: BotContext) -> None:
-    """A command or a menu button ends any staff dialog, so later typing is not taken as its
-    answer (the new command may start another)."""
+    """A command or a menu button ends any dialog, so later typing is not taken as its answer
+    (the new command may start another). It says so first, then the command runs."""
     message = update.message
     if context.user is None or message is None or not message.text:
         return
@@ -90,7 +92,33 @@ async def end_dialog(update: Update, context: BotContext) -> None:
     if command in LOOK_ONLY:
         return
     if command or menu_action(message.text, context.config.bot.locales):
+        draft = await context.db.get_draft(context.user.id, context.now())
         await context.db.delete_draft(context.user.id)
+        said = stopped(context, draft) if draft is not None else None
+        if said:
+            await send(update, context, Screen(said))
+
+
+def stopped(context: BotContext, draft: Draft) -> str | None:
+    """What a command or menu button stopped, and that nothing of it was kept; None for a
+    draft that holds nothing to lose (e.g. the centre picker's search)."""
+    _ = context._
+    if draft.kind == staff.NEW:
+        return _("I have stopped the new activity: it is not saved.")
+    if draft.kind == staff.EDIT:
+        title = esc(draft.data.get("title") or "")
+        if draft.data.get("field") == "g":
+            return _(
+                "I have stopped the sign-up for {title}: nobody new is signed up.", title=title
+            )
+        return _("I have stopped the change to {title}: nothing is changed.", title=title)
+    if draft.kind == broadcast.KIND:
+        return _("I have stopped the message: it is not sent.")
+    if draft.kind == "line":
+        return _("I have stopped your message to the staff: it is not sent.")
+    if draft.kind == "reply":
+        return _("I have stopped your answer: it is not sent.")
+    return None
 
 
 # Commands that only show something: /mine_data must show a half-made dialog, not end it.
@@ -116,15 +144,20 @@ async def on_text(update: Update, context: BotContext) -> None:
     await send(update, context, await browse.list_screen(context, 0, hint))
 
 
-async def _to_draft(
-    update: Update, context: BotContext, only_kinds: tuple[str, ...] | None = None
-) -> bool:
-    """Hand a message to the dialog waiting for it, if there is one."""
+async def _to_draft(update: Update, context: BotContext) -> bool:
+    """Hand a message (text, or anything else) to the dialog waiting for it, if there is one.
+    Each dialog answers what it cannot take by asking for its step again: /besked takes a photo
+    or a voice message, staff dialogs ask for text (dialogs/staff.py on_text). A message to
+    staff never gets here unless it is text: dialogs/line.py on_media takes the rest first."""
     assert context.user is not None
     draft = await context.db.get_draft(context.user.id, context.now())
-    if draft is None or (only_kinds is not None and draft.kind not in only_kinds):
+    if draft is None:
         return False
-    if draft.kind == broadcast.KIND:
+    if draft.kind == onboarding.PICK:  # the centre picker is open: typed text searches it
+        if update.message is None or not update.message.text:
+            return False
+        await onboarding.on_search(update, context, draft)
+    elif draft.kind == broadcast.KIND:
         await broadcast.on_message(update, context, draft)
     elif draft.kind in ("line", "reply"):
         if update.message is None or not update.message.text:
@@ -140,8 +173,8 @@ async def _to_draft(
 
 
 async def on_other_message(update: Update, context: BotContext) -> None:
-    """A photo, sticker, voice message…: for an announcement being written, or a pointer."""
-    if await _to_draft(update, context, only_kinds=(broadcast.KIND, "line", "reply")):
+    """A photo, sticker, voice message…: for the dialog waiting for an answer, or a pointer."""
+    if await _to_draft(update, context):
         return
     hint = context._("I only understand the buttons 🙂 Tap one of them below.")
     await send(update, context, Screen(hint), menu=True)
@@ -164,10 +197,11 @@ async def on_not_private(update: Update, context: BotContext) -> None:
                 "Whoa, that was a lot at once 🙂 Wait a moment, then I'm ready again."
             )
             await context.bot.send_message(chat.id, text)
-        await context.answer_query(update)
+        # A tap still gets words (an empty toast looks like a dead button).
+        await context.answer_query(update, context._("Wait a moment, then I'm ready again."))
         raise ApplicationHandlerStop
     if update.callback_query is not None:
-        await context.answer_query(update)
+        await context.answer_query(update, context._("Please write to me in a private chat."))
     elif user is not None and not user.is_bot and update.message and update.message.text:
         link = f"https://t.me/{context.bot.username}"
         text = context._("Please write to me in a private chat: {link}", link=link)

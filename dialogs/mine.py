@@ -15,7 +15,8 @@ from bot.context import BotContext
 from bot.db import Activity, CancelOutcome, JoinOutcome, SignupStatus
 from bot.i18n import Translator
 from dialogs.browse import show_stale, when
-from dialogs.common import Screen, button, esc, keyboard, pager, short, show, tapped
+from dialogs.common import Screen, button, esc, keyboard, pager, peek, short, show, tapped
+from dialogs.signup import cancel_toast, join_toast
 
 PAGE_SIZE = 5
 
@@ -33,18 +34,21 @@ def render_mine(
     # Undo goes last: where the tapped cancel button was, a second tap must not land on it.
     last = [undo] if undo else []
     if not items and page == 0:
-        lines.append(_("You are not signed up for anything yet."))
+        lines.append(_("You are not signed up for anything right now."))
         lines.append(_("Tap 📅 Activities to see what's on."))
         return Screen("\n".join(lines), keyboard([last]))
     rows = []
     lines.append("<b>" + _("My sign-ups") + "</b>")
     for number, (activity, status, position, starts) in enumerate(items, page * PAGE_SIZE + 1):
+        title = short(activity.title)
         if status is SignupStatus.CONFIRMED:
             state = _("✅ You have a place")
+            label = _("❌ Cancel {number}. {title}", number=number, title=title)
         else:
             state = _("⏳ Number {n} on the waiting list", n=position)
+            # The card's words (LEAVE_WAITING_LIST), with which one it is.
+            label = _("❌ Leave the waiting list: {number}. {title}", number=number, title=title)
         lines += ["", f"{number}. <b>{esc(activity.title)}</b>", esc(starts), state]
-        label = _("❌ Cancel {number}. {title}", number=number, title=short(activity.title))
         rows.append([button(label, Route.MINE, Action.LEAVE, activity.id, page)])
     rows.append(pager(Route.MINE, page, has_next, _))
     rows.append(last)
@@ -77,17 +81,23 @@ async def on_page(update: Update, context: BotContext) -> None:
 
 
 async def on_leave(update: Update, context: BotContext) -> None:
-    ids = await tapped(update, context, 2)
+    ids = peek(update, 2)  # answered below: a held-back tap gets a toast with words
     if ids is None:
         return await show_stale(update, context)
     activity_id, page = ids
     assert context.user is not None
     result = await context.db.cancel_signup(
-        activity_id, context.user.id, context.now(), context.services.planner
+        activity_id,
+        context.user.id,
+        context.now(),
+        context.services.planner,
+        tapped_ms=context.services.clock.now_ms(),
+        after_cancel=True,  # the list moves up: the next cancel button slides under the finger
     )
     activity = result.view.activity if result.view else None
     if result.outcome is CancelOutcome.UNAVAILABLE or activity is None:
         return await show_stale(update, context, activity)
+    await context.answer_query(update, cancel_toast(context, result))
     notice, undo = "", None
     if result.outcome is CancelOutcome.CANCELLED:
         title = "<b>" + esc(activity.title) + "</b>"
@@ -103,17 +113,22 @@ async def on_leave(update: Update, context: BotContext) -> None:
 
 async def on_undo(update: Update, context: BotContext) -> None:
     """Sign up again right after a cancel by mistake (the place may have gone meanwhile)."""
-    ids = await tapped(update, context, 2)
+    ids = peek(update, 2)
     if ids is None:
         return await show_stale(update, context)
     activity_id, page = ids
     assert context.user is not None
     result = await context.db.join_activity(
-        activity_id, context.user.id, context.now(), context.services.planner
+        activity_id,
+        context.user.id,
+        context.now(),
+        context.services.planner,
+        tapped_ms=context.services.clock.now_ms(),
     )
     activity = result.view.activity if result.view else None
     if result.outcome is JoinOutcome.UNAVAILABLE or activity is None:
         return await show_stale(update, context, activity)
+    await context.answer_query(update, join_toast(context, result))
     title = "<b>" + esc(activity.title) + "</b>"
     if result.outcome in (JoinOutcome.WAITLISTED, JoinOutcome.ALREADY_WAITLISTED):
         notice = context._(

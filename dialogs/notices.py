@@ -1,23 +1,38 @@
 """Notices: reminders before an activity, and word that a place opened up, the activity moved,
 or it was cancelled. Written here, sent by bot/reminders.py through bot/delivery.py.
 
-Who: users. Entry: a reminder's "👍 Jeg kommer" / "Jeg kan ikke komme" (one tap; the second
-gives the place back, promotes the waiting list and thanks, no blame). Also follows whether a
-person blocked the bot (my_chat_member). Writes: signup, user.active.
+Who: users. Entry: a reminder's "👍 Jeg kommer" / "Jeg kan ikke komme". The second asks once
+("Vil du give din plads til en anden?" – Ja, giv den videre / Nej, jeg kommer); "Ja" gives the
+place back, promotes the waiting list and thanks, no blame, and offers "↩️ Fortryd" while the
+place is still free (it takes the place back only if one is free; else it offers the waiting
+list). Old reminders' buttons show the card when there is no place any more. Also follows
+whether a person blocked the bot (my_chat_member). Writes: signup, user.active.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
 from telegram import ChatMember, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler
 
 from bot import callbacks
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import CancelOutcome, Notice, NoticeKind
+from bot.db import (
+    ActivityView,
+    CancelOutcome,
+    JoinOutcome,
+    Notice,
+    NoticeKind,
+    SignupStatus,
+)
 from bot.i18n import Translator, translator
-from dialogs.browse import card_lines, list_screen, show_stale
-from dialogs.common import Screen, button, esc, keyboard, show, tapped
+from dialogs.browse import card_lines, is_open, list_screen, show_stale, view_screen, when
+from dialogs.common import Screen, button, esc, keyboard, peek, shown
+from dialogs.signup import cancel_toast, join_toast, left_notice
 
 
 def render(notice: Notice, default_locale: str, default_timezone: str, now: int) -> Screen:
@@ -38,11 +53,44 @@ def render(notice: Notice, default_locale: str, default_timezone: str, now: int)
         )
         return Screen(text, keyboard([[see]]))
     if notice.kind is NoticeKind.CHANGED:
-        lines = [_("📅 There is a change – here is how it is now:"), ""]
+        what = change_lines(notice, a.timezone or default_timezone, now, _)
+        if what:
+            lines = [_("📅 There is a change:"), *what, ""]
+        else:  # a row from before notices said what changed
+            lines = [_("📅 There is a change – here is how it is now:"), ""]
         return Screen("\n".join(lines + card_lines(a, starts, _)), keyboard([[see]]))
     text = _("😔 {title} ({when}) is cancelled. Sorry!", title=title, when=esc(starts))
     others = button(_("📅 See other activities"), Route.ACTIVITY, Action.PAGE, 0)
     return Screen(text, keyboard([[others]]))
+
+
+def change_lines(notice: Notice, timezone: str, now: int, _: Translator) -> list[str]:
+    """What changed, new beside old: "🕐 Nyt tidspunkt: torsdag kl. 18.00 (før kl. 17.30)"; the
+    whole date on both sides when the day changed too. Local time of the activity's centre."""
+    lines = []
+    if notice.old_starts_at is not None and notice.new_starts_at is not None:
+        tz = ZoneInfo(timezone)
+        old = datetime.fromtimestamp(notice.old_starts_at, tz)
+        new = datetime.fromtimestamp(notice.new_starts_at, tz)
+        if old.date() == new.date():
+            weekday = format_date(new, "EEEE", locale=_.locale)
+            now_text = _("{day} at {time}", day=weekday, time=_.clock(new.hour, new.minute))
+            was_text = _("at {time}", time=_.clock(old.hour, old.minute))
+        else:
+            now_text = _.when(notice.new_starts_at, timezone, now)
+            was_text = _.when(notice.old_starts_at, timezone, now)
+        lines.append(_("🕐 New time: {new} (was {old})", new=esc(now_text), old=esc(was_text)))
+    if notice.new_place is not None:
+        if notice.old_place:
+            line = _(
+                "📍 New place: {new} (was {old})",
+                new=esc(notice.new_place),
+                old=esc(notice.old_place),
+            )
+        else:
+            line = _("📍 New place: {new}", new=esc(notice.new_place))
+        lines.append(line)
+    return lines
 
 
 def reminder_buttons(activity_id: int, _: Translator) -> InlineKeyboardMarkup | None:
@@ -54,39 +102,138 @@ def reminder_buttons(activity_id: int, _: Translator) -> InlineKeyboardMarkup | 
     )
 
 
+async def _answer_shown(
+    update: Update, context: BotContext, screen: Screen, again: str, toast: str | None = None
+) -> None:
+    """Show `screen`, then answer the tap: with `toast`, or with `again` when the message
+    already showed just this (a double tap), so no tap goes without words."""
+    changed = await shown(update, context, screen)
+    await context.answer_query(update, toast or (None if changed else again))
+
+
+async def _open_view(update: Update, context: BotContext) -> ActivityView | None:
+    """The tapped activity as the person sees it; None (having said why) when it is gone."""
+    ids = peek(update, 1)
+    assert context.user is not None
+    view = await context.db.get_activity_view(ids[0], context.user.id) if ids else None
+    if view is None or not is_open(view.activity, context.now()):
+        await show_stale(update, context, view.activity if view else None)
+        return None
+    return view
+
+
+async def _no_place(update: Update, context: BotContext, view: ActivityView) -> None:
+    """An old reminder's button, after the place was given back: the card, to join again."""
+    if view.my_status is SignupStatus.WAITLISTED:
+        notice, again = "", context._("⏳ You are on the waiting list already.")
+    else:
+        notice = again = context._("You have no place at the moment.")
+    screen = await view_screen(context, view, 0, notice)
+    if screen is None:
+        return await show_stale(update, context, view.activity)
+    await _answer_shown(update, context, screen, again)
+
+
 async def on_coming(update: Update, context: BotContext) -> None:
-    ids = await tapped(update, context, 1)
-    if ids is None:
-        return await show_stale(update, context)
-    activity = await context.db.get_activity(ids[0])
-    if activity is None or activity.status != "scheduled" or activity.starts_at <= context.now():
-        return await show_stale(update, context, activity)
-    starts = context._.when(
-        activity.starts_at, activity.timezone or context.config.bot.timezone, context.now()
-    )
-    lines = card_lines(activity, starts, context._) + ["", context._("👍 Lovely – see you!")]
-    await show(update, context, Screen("\n".join(lines)))
+    """ "👍 Jeg kommer", or "Nej, jeg kommer" after "Jeg kan ikke komme": warm words, and
+    everything stays as it is."""
+    view = await _open_view(update, context)
+    if view is None:
+        return
+    if view.my_status is not SignupStatus.CONFIRMED:
+        return await _no_place(update, context, view)
+    lovely = context._("👍 Lovely – see you!")
+    lines = card_lines(view.activity, when(context, view.activity), context._) + ["", lovely]
+    await _answer_shown(update, context, Screen("\n".join(lines)), lovely)
 
 
 async def on_not_coming(update: Update, context: BotContext) -> None:
-    ids = await tapped(update, context, 1)
+    """ "Jeg kan ikke komme": ask once before the place goes (one shaky tap must not lose it)."""
+    view = await _open_view(update, context)
+    if view is None:
+        return
+    if view.my_status is not SignupStatus.CONFIRMED:
+        return await _no_place(update, context, view)
+    _, a = context._, view.activity
+    question = "<b>" + _("Do you want to give your place to someone else?") + "</b>"
+    lines = card_lines(a, when(context, a), _) + ["", question]
+    # "Ja" on top: a second tap on "Jeg kan ikke komme" (the lower button) lands on "Nej".
+    rows = [
+        [button(_("Yes, pass it on"), Route.REMINDER, Action.GIVE_AWAY, a.id)],
+        [button(_("No, I'm coming"), Route.REMINDER, Action.COMING, a.id)],
+    ]
+    screen = Screen("\n".join(lines), keyboard(rows))
+    await _answer_shown(update, context, screen, _("Please tap Yes or No."))
+
+
+async def on_give_away(update: Update, context: BotContext) -> None:
+    """ "Ja, giv den videre": the place goes (to the first in line, if any); thanks, no blame,
+    and "↩️ Fortryd" while the place is still free."""
+    ids = peek(update, 1)
     if ids is None:
         return await show_stale(update, context)
     assert context.user is not None
     services = context.services
     result = await context.db.cancel_signup(
-        ids[0], context.user.id, context.now(), services.planner
+        ids[0],
+        context.user.id,
+        context.now(),
+        services.planner,
+        tapped_ms=services.clock.now_ms(),
     )
-    activity = result.view.activity if result.view else None
-    if result.outcome is CancelOutcome.UNAVAILABLE or activity is None:
-        return await show_stale(update, context, activity)
+    view = result.view
+    if result.outcome is CancelOutcome.UNAVAILABLE or view is None:
+        return await show_stale(update, context, view.activity if view else None)
+    if result.outcome is CancelOutcome.TOO_SOON:
+        return await context.answer_query(update, cancel_toast(context, result))
     services.wake_dispatcher()
-    text = context._(
-        "Thank you for letting us know. Your place for {title} goes to someone else."
-        " Hope to see you another time! 🙂",
-        title="<b>" + esc(activity.title) + "</b>",
+    _, a = context._, view.activity
+    if result.was is SignupStatus.WAITLISTED:
+        text = left_notice(context, result)
+    else:
+        text = _(
+            "Thank you for letting us know. Your place for {title} goes to someone else."
+            " Hope to see you another time! 🙂",
+            title="<b>" + esc(a.title) + "</b>",
+        )
+    extra = []
+    if view.seats_left != 0:  # nobody was waiting: the place is still free, and can come back
+        text += "\n" + _("Tapped by mistake? Then tap ↩️ Undo.")
+        extra.append([button(_("↩️ Undo"), Route.REMINDER, Action.REJOIN, a.id)])
+    screen = await list_screen(context, 0, text, extra)
+    done = _("✅ That is done already.")
+    await _answer_shown(update, context, screen, done, cancel_toast(context, result))
+
+
+async def on_rejoin(update: Update, context: BotContext) -> None:
+    """ "↩️ Fortryd" after giving the place away: take it back only if a place is free (whoever
+    moved up from the waiting list keeps theirs); otherwise say so and offer the waiting list."""
+    ids = peek(update, 1)
+    if ids is None:
+        return await show_stale(update, context)
+    assert context.user is not None
+    services = context.services
+    result = await context.db.join_activity(
+        ids[0],
+        context.user.id,
+        context.now(),
+        services.planner,
+        tapped_ms=services.clock.now_ms(),
+        waitlist=False,
     )
-    await show(update, context, await list_screen(context, 0, text))
+    _ = context._
+    if result.outcome is JoinOutcome.FULL:
+        notice = _("😔 Sorry – someone else has the place now. You can join the waiting list.")
+    elif result.outcome is JoinOutcome.CONFIRMED:
+        notice = _("↩️ You have your place again.")
+        services.wake_dispatcher()  # a reminder may be due soon: re-arm
+    else:
+        notice = ""
+    screen = await view_screen(context, result.view, 0, notice)
+    if result.outcome is JoinOutcome.UNAVAILABLE or screen is None:
+        return await show_stale(update, context, result.view.activity if result.view else None)
+    toast = join_toast(context, result)
+    await _answer_shown(update, context, screen, notice or _("✅ That is done already."), toast)
 
 
 async def on_my_chat_member(update: Update, context: BotContext) -> None:
@@ -103,5 +250,9 @@ HANDLERS = [
     CallbackQueryHandler(
         on_not_coming, pattern=callbacks.pattern(Route.REMINDER, Action.NOT_COMING)
     ),
+    CallbackQueryHandler(
+        on_give_away, pattern=callbacks.pattern(Route.REMINDER, Action.GIVE_AWAY)
+    ),
+    CallbackQueryHandler(on_rejoin, pattern=callbacks.pattern(Route.REMINDER, Action.REJOIN)),
     ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
 ]

@@ -61,6 +61,13 @@ def _quote(text: str) -> str:
     return esc(text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1].rstrip() + "…")
 
 
+def _message_line(context: BotContext, message: dict[str, Any]) -> str:
+    quoted = f"«{_quote(message['text'])}»" if message["text"] else ""
+    if message["voice_message"]:
+        quoted = (context._("🎤 voice message") + " " + quoted).strip()
+    return "   – " + quoted
+
+
 def _signup_lines(context: BotContext, signups: list[Any]) -> list[str]:
     """Up to SHOWN_SIGNUPS sign-ups (still ahead first, then the latest), and how many more."""
     _, now = context._, context.now()
@@ -123,7 +130,7 @@ async def cmd_my_data(update: Update, context: BotContext) -> None:
         lines.append(
             _("• Messages to the staff (deleted after 7 days): {n}", n=len(data["messages"]))
         )
-        lines += [f"   – «{_quote(m['text'])}»" for m in data["messages"][-SHOWN_MESSAGES:]]
+        lines += [_message_line(context, m) for m in data["messages"][-SHOWN_MESSAGES:]]
     if data["announcements"]:
         lines.append(
             _(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks
@@ -27,10 +27,17 @@ from dialogs.common import (
     send,
     short,
     show,
+    summarise,
     tapped,
     tapped_args,
 )
 from dialogs.onboarding import picker_screen
+
+# Issue 11: at most 6 buttons on a user's screen besides paging and "Tilbage". Language,
+# reminders and "➕" are three; one centre's two buttons fit beside them, more centres get one
+# "🏠" button each (3 a page), which opens that centre's own screen.
+CENTRES_PER_PAGE = 3
+NAMES_ROOM = 1000  # characters of "Your centres: …" (a person may have joined many)
 
 
 def render_settings(
@@ -40,18 +47,19 @@ def render_settings(
     _: Translator,
     notice: str = "",
     line: Sequence[tuple[Centre, bool]] = (),
+    page: int = 0,
 ) -> Screen:
-    """The settings screen: language, reminders, add a centre, each centre's announcements,
-    leave each centre."""
+    """The settings screen: language, reminders, add a centre, and each centre (its
+    announcements and leaving it: here for one centre, on the centre's screen for more)."""
     centres = [c for c, _on in memberships]
     language = language_name(_.locale)
-    names = ", ".join(esc(c.name) for c in centres) or _("none yet")
+    names = summarise([esc(c.name) for c in centres], NAMES_ROOM, _) if centres else ""
     lines = [notice, ""] if notice else []
     lines += [
         "<b>" + _("Settings") + "</b>",
         "",
         _("Language: {language}", language=language),
-        _("Your centres: {names}", names=names),
+        _("Your centres: {names}", names=names or _("none yet")),
         _("Reminders: on") if reminders_on else _("Reminders: off"),
     ]
     rows = [language_buttons(locales, _.locale, back="s")]
@@ -60,14 +68,18 @@ def render_settings(
     else:
         rows.append([button(_("🔔 Turn reminders on"), Route.SETTINGS, Action.REMINDERS, 1)])
     rows.append([button(_("➕ Choose another centre"), Route.SETTINGS, Action.ADD)])
-    for c, announcements in memberships:
-        if announcements:
-            label = _("🔕 No messages from {centre}", centre=short(c.name))
-        else:
-            label = _("📣 Messages from {centre}", centre=short(c.name))
-        rows.append([button(label, Route.SETTINGS, Action.ANNOUNCE, c.id, int(not announcements))])
-        label = _("🚪 Remove {centre}", centre=short(c.name))
-        rows.append([button(label, Route.SETTINGS, Action.LEAVE, c.id)])
+    if len(memberships) == 1:
+        rows += centre_rows(*memberships[0], _)
+    else:
+        first = page * CENTRES_PER_PAGE
+        for c, _on in memberships[first : first + CENTRES_PER_PAGE]:
+            rows.append([button("🏠 " + short(c.name), Route.SETTINGS, Action.MENU, "c", c.id)])
+        paging = []
+        if page > 0:
+            paging.append(button(_("◀️ Previous"), Route.SETTINGS, Action.MENU, "p", page - 1))
+        if first + CENTRES_PER_PAGE < len(memberships):
+            paging.append(button(_("Next ▶️"), Route.SETTINGS, Action.MENU, "p", page + 1))
+        rows.append(paging)
     for c, on in line:  # staff: messages from the centre's users
         if on:
             label = _("💬 Stop users' messages ({centre})", centre=short(c.name))
@@ -75,6 +87,26 @@ def render_settings(
             label = _("💬 Get users' messages ({centre})", centre=short(c.name))
         rows.append([button(label, Route.SETTINGS, Action.LINE_ON, c.id, int(not on))])
     return Screen("\n".join(lines), keyboard(rows))
+
+
+def centre_rows(
+    centre: Centre, announcements: bool, _: Translator
+) -> list[list[InlineKeyboardButton]]:
+    """One centre's buttons: its announcements on or off, and leaving it (asks first)."""
+    if announcements:
+        label = _("🔕 No messages from {centre}", centre=short(centre.name))
+    else:
+        label = _("📣 Messages from {centre}", centre=short(centre.name))
+    toggle = button(label, Route.SETTINGS, Action.ANNOUNCE, centre.id, int(not announcements))
+    remove = _("🚪 Remove {centre}", centre=short(centre.name))
+    return [[toggle], [button(remove, Route.SETTINGS, Action.LEAVE, centre.id)]]
+
+
+def render_centre(centre: Centre, announcements: bool, _: Translator) -> Screen:
+    """One of the user's centres, when they have several: its two buttons, and back."""
+    rows = centre_rows(centre, announcements, _)
+    rows.append([button(_("⬅️ Back"), Route.SETTINGS, Action.MENU)])
+    return Screen("🏠 <b>" + esc(centre.name) + "</b>", keyboard(rows))
 
 
 def render_leave_question(centre: Centre, _: Translator) -> Screen:
@@ -88,14 +120,16 @@ def render_leave_question(centre: Centre, _: Translator) -> Screen:
     return Screen(text, keyboard([[yes], [no]]))
 
 
-async def settings_screen(context: BotContext, notice: str = "") -> Screen:
+async def settings_screen(context: BotContext, notice: str = "", page: int = 0) -> Screen:
     """Load and render the settings screen."""
     assert context.user is not None
     memberships = await context.db.list_memberships(context.user.id)
     reminders_on = await context.db.reminders_on(context.user.id)
     locales = context.config.bot.locales
     line = await context.db.line_settings(context.user.id)
-    return render_settings(memberships, reminders_on, locales, context._, notice, line)
+    if page * CENTRES_PER_PAGE >= len(memberships):  # an old "Next": fewer centres since
+        page = 0
+    return render_settings(memberships, reminders_on, locales, context._, notice, line, page)
 
 
 async def cmd_settings(update: Update, context: BotContext) -> None:
@@ -103,9 +137,19 @@ async def cmd_settings(update: Update, context: BotContext) -> None:
 
 
 async def on_menu(update: Update, context: BotContext) -> None:
-    if await tapped(update, context, 0) is None:
+    """Settings; with "p" and a number, that page of it; with "c" and a centre id, the
+    centre's own screen (for a person of several centres)."""
+    args = await tapped_args(update, context)
+    kind, number = (args[0], callbacks.number(args[1])) if args and len(args) == 2 else ("", 0)
+    if args is None or number is None or (args and kind not in ("p", "c")):
         return await show_stale(update, context)
-    await show(update, context, await settings_screen(context))
+    if kind != "c":
+        return await show(update, context, await settings_screen(context, page=number))
+    assert context.user is not None
+    for centre, announcements in await context.db.list_memberships(context.user.id):
+        if centre.id == number:
+            return await show(update, context, render_centre(centre, announcements, context._))
+    await show_stale(update, context)  # not one of theirs (any more)
 
 
 async def on_language(update: Update, context: BotContext) -> None:
@@ -117,7 +161,7 @@ async def on_language(update: Update, context: BotContext) -> None:
     await context.db.set_user_locale(context.user.id, locale)
     context.set_locale(locale)
     if back == "c":
-        await show(update, context, await picker_screen(context, 0))
+        await show(update, context, await picker_screen(context))
     elif back == "l":
         await show(update, context, await list_screen(context, 0))
     else:
@@ -175,7 +219,7 @@ async def on_line_on(update: Update, context: BotContext) -> None:
 async def on_add(update: Update, context: BotContext) -> None:
     if await tapped(update, context, 0) is None:
         return await show_stale(update, context)
-    await show(update, context, await picker_screen(context, 0))
+    await show(update, context, await picker_screen(context))
 
 
 async def on_leave(update: Update, context: BotContext) -> None:

@@ -21,7 +21,18 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.db import Activity, Draft, JoinOutcome, NewActivity
 from dialogs.browse import card_lines, is_open, show_card, show_stale, view_screen, when
-from dialogs.common import Screen, button, esc, keyboard, peek, reply, send, show, tapped_args
+from dialogs.common import (
+    Screen,
+    button,
+    esc,
+    keyboard,
+    peek,
+    reply,
+    send,
+    show,
+    summarise,
+    tapped_args,
+)
 
 NEW, EDIT = "activity", "edit"
 STEPS = {
@@ -34,6 +45,7 @@ STEPS = {
 TIMES = (9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20)
 CAPACITIES = (5, 10, 15, 20)
 CAPACITY_MAX = 1000
+GUESTS_WARNING_ROOM = 500  # characters of names in "… have no phone" above the card
 DAYS_AHEAD = 14
 EDIT_FIELDS = ("t", "p", "c", "g", "x")  # time, place, capacity, guest, cancel
 STEP_ACTIONS = (
@@ -86,7 +98,12 @@ async def render_step(context: BotContext, draft: Draft, problem: str = "") -> S
     elif step == "title":
         lines.append(_("What is it called? Write a short title."))
     elif step == "day":
-        lines.append(_("Which day? Tap one, or write a date like 5/12."))
+        if d.get("same_day"):  # moving the time: a typed time alone keeps the day
+            lines.append(
+                _("Write the new time, like 18.30. Or tap a day, or write a date like 5/12.")
+            )
+        else:
+            lines.append(_("Which day? Tap one, or write a date like 5/12."))
         today = _today(context, draft)
         days = [today + timedelta(days=n) for n in range(DAYS_AHEAD)]
         labels = [_("Today"), _("Tomorrow")] + [_.day(x) for x in days[2:]]
@@ -265,8 +282,9 @@ async def _apply(
         return await _step(update, context, _next(chosen, chosen.data))
     if action is Action.OTHER_DAY:
         return await _step(update, context, Draft(draft.kind, "otherday", d))
-    if action is Action.DAY:
-        return await _got_day(update, context, draft, value, typed=False)
+    if action is Action.DAY:  # a day, or (from "5.12: time or date?") a day and a time
+        clock = args[1] if len(args) > 1 else ""
+        return await _got_day(update, context, draft, value, typed=False, clock=clock)
     if action is Action.TIME:
         return await _got_time(update, context, draft, f"{value[:2]}:{value[2:]}")
     if action is Action.PLACE:
@@ -288,6 +306,11 @@ async def on_text(update: Update, context: BotContext, draft: Draft) -> None:
     if draft.step != "centre" and not access.can_manage(draft.data.get("centre")):
         return await deny(update, context)
     _ = context._
+    if update.message.text is None:  # a sticker, photo, voice message…: ask for words again
+        problem = _("Please tap one of the buttons.")
+        if draft.step not in ("centre", "preview"):
+            problem = _("Please write it as text.")
+        return await _step(update, context, draft, problem)
     if draft.step == "title":
         try:
             title = validate.clean_text(text, "title", validate.TITLE_MAX, required=True)
@@ -329,22 +352,83 @@ async def on_text(update: Update, context: BotContext, draft: Draft) -> None:
 
 
 async def _got_day(
-    update: Update, context: BotContext, draft: Draft, value: str, *, typed: bool
+    update: Update,
+    context: BotContext,
+    draft: Draft,
+    value: str,
+    *,
+    typed: bool,
+    clock: str = "",
 ) -> None:
+    """A day tapped (yyyymmdd, with a time hhmm from the "time or date?" question) or typed
+    (a date, a time on the same day, or both): go on to the time, or straight to its end."""
     _ = context._
     today = _today(context, draft)
-    try:
-        chosen = validate.day(value, today) if typed else datetime.strptime(value, "%Y%m%d").date()
-    except ValueError:
-        return await _step(
-            update, context, draft, _("I can't read that date. Write it like 5/12 or 5.12.2026.")
-        )
+    hour_minute: tuple[int, int] | None = None
+    if typed:
+        readings = _readings(draft, value, today)
+        if len(readings) > 1:
+            return await _ask_day_or_time(update, context, draft, readings)
+        if not readings:
+            problem = _("I can't read that date. Write it like 5/12 or 5.12.2026.")
+            if draft.data.get("same_day"):
+                problem = _("I can't read that. Write a time like 18.30, or a date like 5/12.")
+            return await _step(update, context, draft, problem)
+        chosen, hour_minute = readings[0]
+    else:
+        try:
+            chosen = datetime.strptime(value, "%Y%m%d").date()
+            if clock:
+                moment = datetime.strptime(clock, "%H%M")
+                hour_minute = moment.hour, moment.minute
+        except ValueError:
+            problem = _("I can't read that date. Write it like 5/12 or 5.12.2026.")
+            return await _step(update, context, draft, problem)
     if chosen < today:
         return await _step(update, context, draft, _("That day has passed. Pick another day."))
     if chosen > today + timedelta(days=366):
         return await _step(update, context, draft, _("That is more than a year ahead."))
     data = dict(draft.data, day=chosen.isoformat())
+    if hour_minute is not None:
+        at = "{:02d}:{:02d}".format(*hour_minute)
+        return await _got_time(update, context, Draft(draft.kind, "time", data), at)
     await _step(update, context, _next(Draft(draft.kind, "day", data), data))
+
+
+def _readings(draft: Draft, value: str, today: date) -> list[tuple[date, tuple[int, int] | None]]:
+    """What a text typed at the day step can mean, as (day, time or None). Moving an activity,
+    a time alone ('18', '18.30') is on the day it is on now; a new activity has no day yet."""
+    same = draft.data.get("same_day") if draft.kind == EDIT else None
+    readings = validate.day_or_time(value, today)
+    if draft.step == "otherday" and any(day_ for day_, _clock in readings):
+        readings = [r for r in readings if r[0] is not None]  # a date was asked for
+    return [
+        (day_ or date.fromisoformat(str(same)), clock) for day_, clock in readings if day_ or same
+    ]
+
+
+async def _ask_day_or_time(
+    update: Update,
+    context: BotContext,
+    draft: Draft,
+    readings: list[tuple[date, tuple[int, int] | None]],
+) -> None:
+    """'5.12' when moving an activity: 5.12 on the same day, or 5 December? Ask, never guess."""
+    assert context.user is not None
+    _ = context._
+    rows = []
+    for day_, clock in readings:
+        args = [day_.strftime("%Y%m%d")]
+        if clock is None:
+            label = "📅 " + _.day(day_)
+        else:
+            label = _("🕐 Same day at {time}", time=_.clock(*clock))
+            args.append("{:02d}{:02d}".format(*clock))
+        rows.append([button(label, Route.STAFF, Action.DAY, *args)])
+    rows.append([button(_("✖️ Stop"), Route.STAFF, Action.ABORT)])
+    text = "✏️ <b>" + esc(draft.data["title"]) + "</b>\n" + _("Do you mean a time or a date?")
+    await context.db.save_draft(context.user.id, draft, context.now())
+    await send(update, context, Screen(text, keyboard(rows)))
 
 
 async def _got_time(update: Update, context: BotContext, draft: Draft, value: str) -> None:
@@ -451,6 +535,15 @@ async def _finish_edit(
         return await show_stale(update, context, await db.get_activity(activity_id))
     context.services.wake_dispatcher()
     notice = context._("Saved. Everyone signed up gets a message.")
+    if draft.data["field"] != "c":  # time or place: one message per burst, see db.change_activity
+        told = await db.pending_change_notices(activity_id, now)
+        notice = context._("Saved. Nobody needs a message.")
+        if told:
+            notice = context._.ngettext(
+                "Saved. {n} person gets a message within 10 minutes.",
+                "Saved. {n} people get a message within 10 minutes.",
+                told,
+            )
     view = await db.get_activity_view(activity_id, context.user.id)
     if capacity is not None and view is not None and view.confirmed > capacity:
         notice += " " + context._(
@@ -465,7 +558,7 @@ async def guests_warning(context: BotContext, activity_id: int) -> str:
     guests = await context.db.list_guests(activity_id)
     if not guests:
         return ""
-    names = ", ".join(esc(name) for _id, name in guests)
+    names = summarise([esc(name) for _id, name in guests], GUESTS_WARNING_ROOM, context._)
     return " " + context._("{names} have no phone – tell them yourself.", names=names)
 
 

@@ -66,7 +66,7 @@ async def test_to_the_participants_of_one_activity(bot: Harness) -> None:
     centre = await bot.db.get_centre_by_slug("parasollen")
     await bot.activity(centre, "Tur til Bakken", capacity=5)
     await jens.send("/aktiviteter")
-    await jens.tap("1. Tur til Bakken")
+    await jens.tap("Tur til Bakken")
     await jens.tap("Tilmeld mig")
     await lene.send("/besked")
     await lene.tap("Deltagerne i én aktivitet")
@@ -191,9 +191,7 @@ async def test_a_national_admin_can_write_to_everyone(bot: Harness) -> None:
     await admin.tap("Send")
     await bot.dispatch()
     for person in (jens, ole):
-        assert announcements(person) == [
-            "📣 Landsdækkende – for alle væresteder\n\nLandsturneringen er flyttet."
-        ]
+        assert announcements(person) == ["📣 For hele landet\n\nLandsturneringen er flyttet."]
 
 
 async def test_staff_cannot_write_to_everyone_by_forging_the_button(bot: Harness) -> None:

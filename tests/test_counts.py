@@ -25,7 +25,8 @@ async def sign_up(bot: Harness, uid: int, name: str, slug: str, number: str) -> 
     person = bot.user(uid, name)
     await person.send(f"/start c-{slug}")
     await person.tap(number)
-    await person.tap("Tilmeld mig")
+    # The card's one clear button: "Tilmeld mig", or "Skriv mig på ventelisten" when full.
+    await person.tap_data(person.last_message().buttons()[0][1])
     return person
 
 
@@ -36,26 +37,26 @@ async def test_counts_list_the_next_14_days_of_their_centre(bot: Harness) -> Non
     await bot.activity(parasollen, "Langt ude", starts_at=local(2026, 12, 24, 10))
     await bot.activity(kofoed, "Maling")
     for uid, name in ((1, "Jens"), (2, "Maria"), (3, "Ali")):
-        await sign_up(bot, uid, name, "parasollen", "1. Fodbold")
+        await sign_up(bot, uid, name, "parasollen", "Fodbold")
     ida = await coordinator(bot, parasollen.id)
     await ida.send("/tal")
     assert ida.last_text() == (
         "Tilmeldinger – i dag og de næste 14 dage\n\n"
         "1. Fodbold – lørdag 5. december kl. 10.00\n"
-        "2/2 tilmeldt · 1 på venteliste · 0 gæster"
+        "2/2 tilmeldt, heraf 0 uden telefon · 1 på venteliste"
     )
 
 
 async def test_a_coordinators_card_names_people_of_their_own_centre_only(bot: Harness) -> None:
     parasollen = await bot.centre()
     await bot.activity(parasollen, "Fodbold", capacity=1)
-    await sign_up(bot, 1, "Jens", "parasollen", "1. Fodbold")
-    await sign_up(bot, 2, "Maria", "parasollen", "1. Fodbold")
+    await sign_up(bot, 1, "Jens", "parasollen", "Fodbold")
+    await sign_up(bot, 2, "Maria", "parasollen", "Fodbold")
     ida = await coordinator(bot, parasollen.id)
     await ida.send("/tal")
     await ida.tap("1. Fodbold")
     text = ida.last_text()
-    assert "Tilmeldt: 1 af 1\nVenteliste: 1\nGæster uden telefon: 0" in text
+    assert "Tilmeldt: 1 af 1\nHeraf uden telefon: 0\nVenteliste: 1" in text
     assert "Navne: Jens\nPå ventelisten: Maria" in text
     soren = await coordinator(bot, None, uid=71)  # national: numbers, no names
     await soren.send("/counts")
@@ -67,9 +68,9 @@ async def test_a_national_activity_shows_which_centres_send_how_many(bot: Harnes
     await bot.centre()
     await bot.centre("kofoed", "Kofoeds Skole")
     await bot.activity(None, "Landsturnering", capacity=50)
-    await sign_up(bot, 1, "Jens", "parasollen", "1. Landsturnering")
-    await sign_up(bot, 2, "Maria", "parasollen", "1. Landsturnering")
-    await sign_up(bot, 3, "Ole", "kofoed", "1. Landsturnering")
+    await sign_up(bot, 1, "Jens", "parasollen", "Landsturnering")
+    await sign_up(bot, 2, "Maria", "parasollen", "Landsturnering")
+    await sign_up(bot, 3, "Ole", "kofoed", "Landsturnering")
     soren = await coordinator(bot, None)
     await soren.send("/tal")
     await soren.tap("1. Landsturnering")
@@ -123,22 +124,22 @@ async def test_the_list_pages_and_no_message_is_too_long(bot: Harness) -> None:
 async def test_attendance_is_ticked_on_the_day_and_can_be_corrected(bot: Harness) -> None:
     parasollen = await bot.centre()
     activity_id = await bot.activity(parasollen, "Fodbold", capacity=5)
-    await sign_up(bot, 1, "Jens", "parasollen", "1. Fodbold")
-    await sign_up(bot, 2, "Maria", "parasollen", "1. Fodbold")
+    await sign_up(bot, 1, "Jens", "parasollen", "Fodbold")
+    await sign_up(bot, 2, "Maria", "parasollen", "Fodbold")
     ida = await coordinator(bot, parasollen.id)
     await ida.tap_data(f"v1:tal:att:{activity_id}")
-    assert ida.last_text() == "Fremmøde krydses af på selve dagen."
+    assert ida.last_text() == "Fremmøde kan du kun krydse af på dagen."
     bot.clock.now = lambda: local(2026, 12, 5, 11)  # type: ignore[method-assign]
     await ida.tap_data(f"v1:tal:show:{activity_id}:0")
     await ida.tap("Fremmøde")
     assert [b for b, _ in ida.last_message().buttons()][:2] == ["⬜ Jens", "⬜ Maria"]
     await ida.tap("⬜ Jens")
     await ida.tap("⬜ Maria")
-    await ida.tap("+ gæst")
-    await ida.tap("+ gæst")
+    await ida.tap("+ 1 uden tilmelding")
+    await ida.tap("+ 1 uden tilmelding")
     assert "Mødt op: 4 (heraf 2 uden tilmelding)" in ida.last_text()
     await ida.tap("✅ Maria")  # a mistake, corrected
-    await ida.tap("− gæst")
+    await ida.tap("− 1 uden tilmelding")
     assert "Mødt op: 2 (heraf 1 uden tilmelding)" in ida.last_text()
     counts = await bot.db.counts_of(activity_id)
     assert counts is not None and counts.attended == 2
@@ -152,9 +153,9 @@ async def test_week_and_month_figures(bot: Harness) -> None:
         parasollen, "Fodbold", capacity=5, starts_at=local(2026, 12, 1, 10)
     )
     await bot.activity(parasollen, "Maling", starts_at=local(2026, 12, 2, 10))
-    jens = await sign_up(bot, 1, "Jens", "parasollen", "1. Fodbold")
-    await sign_up(bot, 2, "Maria", "parasollen", "1. Fodbold")
-    await sign_up(bot, 2, "Maria", "parasollen", "2. Maling")
+    jens = await sign_up(bot, 1, "Jens", "parasollen", "Fodbold")
+    await sign_up(bot, 2, "Maria", "parasollen", "Fodbold")
+    await sign_up(bot, 2, "Maria", "parasollen", "Maling")
     bot.clock.advance(60)
     await jens.send("/mine")
     await jens.tap("Afmeld 1. Fodbold")
@@ -179,7 +180,7 @@ def parse_csv(data: bytes) -> list[list[str]]:
 async def test_the_export_is_a_csv_excel_opens(bot: Harness) -> None:
     parasollen = await bot.centre()
     await bot.activity(parasollen, 'Fodbold; med "bold"', capacity=5, place="Fælledparken")
-    await sign_up(bot, 1, "Jens", "parasollen", "1. Fodbold")
+    await sign_up(bot, 1, "Jens", "parasollen", "Fodbold")
     ida = await coordinator(bot, parasollen.id)
     await ida.send("/eksport")
     await ida.tap("Aktiviteter – denne måned")
@@ -193,10 +194,11 @@ async def test_the_export_is_a_csv_excel_opens(bot: Harness) -> None:
             "Aktivitet",
             "Sted",
             "Pladser",
-            "Tilmeldt",
+            "Tilmeldt i alt",
             "Venteliste",
-            "Gæster uden telefon",
-            "Mødt op",
+            "Heraf uden telefon",
+            "Mødt op i alt",
+            "Heraf uden tilmelding",
         ],
     ]
     await ida.tap("Aktiviteter – i år")
@@ -210,6 +212,7 @@ async def test_the_export_is_a_csv_excel_opens(bot: Harness) -> None:
         "Fælledparken",
         "5",
         "1",
+        "0",
         "0",
         "0",
         "0",
@@ -231,7 +234,7 @@ async def test_the_chart_is_a_real_png(bot: Harness) -> None:
     (photo,) = [m for m in ida.bot_messages() if m.kind == "photo"]
     assert photo.file_bytes.startswith(b"\x89PNG\r\n\x1a\n")
     assert 5_000 < len(photo.file_bytes) < 500_000
-    assert photo.text == "Tilmeldinger og fremmøde pr. uge, de sidste 12 uger."
+    assert photo.text == "Tilmeldt og mødt op, uge for uge, de sidste 12 uger."
 
 
 async def test_counts_stay_right_under_concurrent_sign_ups_and_cancellations(
@@ -242,7 +245,7 @@ async def test_counts_stay_right_under_concurrent_sign_ups_and_cancellations(
     people = [bot.user(uid, f"P{uid}") for uid in range(1, 41)]
     for person in people:
         await person.send("/start c-parasollen")
-        await person.tap("1. Banko")
+        await person.tap("Banko")
     await asyncio.gather(*(p.tap("Tilmeld mig") for p in people))
     bot.clock.advance(60)
     # The first button is "Afmeld" or "Gå af ventelisten", whichever each person got.
@@ -315,7 +318,7 @@ async def test_a_coordinator_gets_the_counting_commands_in_the_menu(bot: Harness
 async def test_todays_started_activity_stays_listed_for_attendance(bot: Harness) -> None:
     parasollen = await bot.centre()
     await bot.activity(parasollen, "=Frokost", starts_at=local(2026, 12, 5, 12))
-    await sign_up(bot, 1, "Jens", "parasollen", "1. =Frokost")
+    await sign_up(bot, 1, "Jens", "parasollen", "=Frokost")
     ida = await coordinator(bot, parasollen.id)
     bot.clock.now = lambda: local(2026, 12, 5, 13)  # type: ignore[method-assign]
     await ida.send("/tal")
@@ -335,7 +338,7 @@ async def test_weekly_figures_add_up_per_week(bot: Harness) -> None:
     await bot.activity(parasollen, "B", starts_at=local(2026, 12, 2, 10))
     await bot.activity(parasollen, "C", starts_at=local(2026, 12, 9, 10))
     for uid, name in ((1, "Jens"), (2, "Maria")):
-        for number in ("1. A", "2. B", "3. C"):
+        for number in ("· A", "· B", "· C"):
             await sign_up(bot, uid, name, "parasollen", number)
     bot.clock.now = lambda: local(2026, 12, 1, 12)  # type: ignore[method-assign]
     await bot.db.toggle_attendance(first, 1, 70, bot.clock.now())
@@ -347,8 +350,8 @@ async def test_at_a_national_activity_each_centre_ticks_its_own_people(bot: Harn
     parasollen = await bot.centre()
     kofoed = await bot.centre("kofoed", "Kofoeds Skole")
     activity_id = await bot.activity(None, "Landsturnering", capacity=50)
-    await sign_up(bot, 1, "Jens", "parasollen", "1. Landsturnering")
-    await sign_up(bot, 3, "Ole", "kofoed", "1. Landsturnering")
+    await sign_up(bot, 1, "Jens", "parasollen", "Landsturnering")
+    await sign_up(bot, 3, "Ole", "kofoed", "Landsturnering")
     ida = await coordinator(bot, parasollen.id)
     bot.clock.now = lambda: local(2026, 12, 5, 11)  # type: ignore[method-assign]
     await ida.tap_data(f"v1:tal:show:{activity_id}:0")
@@ -387,12 +390,12 @@ async def test_walk_ins_at_a_national_activity_belong_to_the_centre_that_counted
 
     await card(ida)
     await ida.tap("Fremmøde")
-    await ida.tap("+ gæst")
-    await ida.tap("+ gæst")
+    await ida.tap("+ 1 uden tilmelding")
+    await ida.tap("+ 1 uden tilmelding")
     assert "Mødt op: 2 (heraf 2 uden tilmelding)" in ida.last_text()
     await card(ole)
     await ole.tap("Fremmøde")
-    await ole.tap("+ gæst")
+    await ole.tap("+ 1 uden tilmelding")
     assert "Mødt op: 1 (heraf 1 uden tilmelding)" in ole.last_text(), "only Kofoed's own"
     assert "Mødt op: 2" in await card(ida) and "Mødt op: 1" in await card(ole)
     text = await card(ada)
@@ -406,8 +409,8 @@ async def test_walk_ins_at_a_national_activity_belong_to_the_centre_that_counted
     for _ in range(2):  # the second tap: the same button again (a double tap, an old message)
         await ole.tap_data(f"v1:tal:walk:{activity_id}:0")
     assert "Mødt op: 0 (heraf 0 uden tilmelding)" in ole.last_text()
-    assert "− gæst" not in [b for b, _ in ole.last_message().buttons()]
-    assert "Mødt op: 2" in await card(ida), "Kofoed's − gæst never takes Parasollen's"
+    assert "− 1 uden tilmelding" not in [b for b, _ in ole.last_message().buttons()]
+    assert "Mødt op: 2" in await card(ida), "Kofoed's − 1 uden tilmelding never takes Parasollen's"
     assert "Mødt op" not in await card(ole)
     assert "Mødt op: 2" in await card(ada)
     totals = await bot.db.counts_of(activity_id)
@@ -427,6 +430,6 @@ async def test_staff_of_two_centres_count_walk_ins_for_their_first(bot: Harness)
     await ada.send("/start")
     bot.clock.now = lambda: local(2026, 12, 5, 11)  # type: ignore[method-assign]
     await lene.tap_data(f"v1:tal:att:{activity_id}")
-    await lene.tap("+ gæst")
+    await lene.tap("+ 1 uden tilmelding")
     await ada.tap_data(f"v1:tal:show:{activity_id}:0")
     assert "Mødt op uden tilmelding: Café Parasollen 1" in ada.last_text()

@@ -78,6 +78,8 @@ THROUGH_PERSON = {
     ("line_message", "centre_id"): "messages",
     ("line_message", "created_at"): "messages",
     ("line_message", "replied_at"): "messages",
+    ("line_message", "voice"): "messages",
+    ("line_message", "delivered_at"): "messages",
     ("invitation", "used_at"): "invitations_used (kept as a mark, without the person)",
 }
 # Never about one person: the centre's and activity's own data, counters, bookkeeping.
@@ -133,6 +135,11 @@ NOT_PERSONAL = (
         ("notification", "attempts"),
         ("notification", "last_error"),
         ("notification", "created_at"),
+        # What changed about the activity (its time and place before and after).
+        ("notification", "old_starts_at"),
+        ("notification", "new_starts_at"),
+        ("notification", "old_place"),
+        ("notification", "new_place"),
         ("setting", "key"),
         ("setting", "value"),
         ("signup", "id"),
@@ -231,11 +238,11 @@ async def test_my_data_shows_every_row_that_points_at_the_person(bot: Harness) -
         "   – Tur, lørdag 5. december kl. 10.00: tilmeldt",
         "   – Før, fredag 27. november kl. 12.00: du kom",
         f"   – «{SECRET}»",
-        "• Beskeder fra dine væresteder (slettes efter 90 dage): 1",
+        "• Det, dine væresteder har sendt dig (vi sletter det efter 90 dage): 1",
         "• Noget, du var i gang med, men ikke blev færdig med (slettes efter en dag)",
         "• Aktiviteter, du har oprettet: 1",
         "• Aktiviteter, hvor du har krydset af, hvem der kom: 1",
-        "• Beskeder, du har skrevet til brugerne: 1",
+        "• Beskeder, du har sendt ud med /besked: 1",
         "• Invitationslinks, du har lavet: 1",
         "• Invitationslinks, du har brugt: 1",
     ):
@@ -379,3 +386,17 @@ async def test_my_data_fits_one_message_for_a_long_history(bot: Harness) -> None
     assert "… og 70 mere – de står alle sammen i filen." in message.text
     (document,) = [m for m in jens.bot_messages() if m.kind == "document"]
     assert len(json.loads(document.file_bytes)["signups"]) == 80
+
+
+async def test_my_data_names_a_voice_message_to_the_staff(bot: Harness) -> None:
+    centre = await bot.centre()
+    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    await bot.user(50, "Lene").send("/start")
+    jens = bot.user(1, "Jens")
+    await jens.send("/start c-parasollen")
+    await jens.send("/hjaelp")
+    await jens.tap("Skriv til personalet")
+    await jens.send_voice()
+    await jens.send("/mine_data")
+    text = [m.text for m in jens.bot_messages() if m.kind == "text"][-1]
+    assert "   – 🎤 talebesked" in text.split("\n")

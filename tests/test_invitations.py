@@ -161,7 +161,7 @@ async def test_an_admin_sees_their_open_links_and_withdraws_one(bot: Harness) ->
     await admin.tap("1. Café Parasollen")
     await admin.tap("Ja, træk det tilbage")
     assert admin.last_text() == (
-        "✅ Linket er trukket tilbage. Det virker ikke længere.\n\n"
+        "✅ Linket er trukket tilbage. Nu virker det ikke mere.\n\n"
         "Dine åbne links. Tryk på et for at trække det tilbage:\n"
         "1. Kofoeds Skole – virker til lørdag 5. december kl. 11.00"
     )
@@ -174,7 +174,7 @@ async def test_an_admin_sees_their_open_links_and_withdraws_one(bot: Harness) ->
     await ole.send(f"/start s-{kofoed}")
     assert ole.last_text().startswith("Du er nu personale på Kofoeds Skole.")
     await admin.tap("Tilbage")
-    assert admin.last_text() == "Hvilket værested skal den nye medarbejder være på?"
+    assert admin.last_text() == "Hvor skal den nye arbejde? Vælg et værested."
 
 
 async def test_no_open_links_says_so(bot: Harness) -> None:
@@ -206,7 +206,7 @@ async def test_stale_forged_and_foreign_withdraw_buttons_change_nothing(bot: Har
     admin = await an_admin(bot)
     other = await an_admin(bot, 98)
     token = await make_link(admin)
-    gone = "Det link er ikke åbent længere. Det er brugt, udløbet eller trukket tilbage."
+    gone = "Det link virker ikke mere. Det er brugt, for gammelt eller trukket tilbage."
 
     async def still_open() -> bool:
         return [i.token for i in await bot.db.open_invitations(bot.clock.now())] == [token]
@@ -221,7 +221,7 @@ async def test_stale_forged_and_foreign_withdraw_buttons_change_nothing(bot: Har
         assert admin.last_text().startswith(gone)
     for data in ("v1:stf:wdok:abc", "v1:stf:wdok", "v1:stf:wd:0123456789ab:1", "v1:stf:invs"):
         await admin.tap_data(data)
-        assert admin.last_text().startswith("Den knap er forældet")
+        assert admin.last_text().startswith("Den knap er gammel")
     assert await still_open()
     # Staff (not admin) and a plain user get "no access", also with the right tag.
     await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)

@@ -16,7 +16,7 @@ async def test_start_without_payload_welcomes_and_asks_for_the_centre(bot: Harne
     labels = [label for label, _ in jens.last_message().buttons()]
     assert labels == [
         "🏠 Café Parasollen",
-        "🌍 Landsdækkende – for alle væresteder",
+        "🌍 For hele landet",
         "🇬🇧 English",
     ]
     assert jens.menu() == MENU
@@ -29,13 +29,15 @@ async def test_three_taps_from_start_to_signed_up_without_typing(bot: Harness) -
     await jens.send("/start")
     await jens.tap("Café Parasollen")  # 1
     assert "Velkommen til Café Parasollen! Her er, hvad der sker:" in jens.last_text()
-    await jens.tap("1. Fodbold")  # 2
+    await jens.tap("Fodbold")  # 2
     await jens.tap("Tilmeld mig")  # 3
     assert "✅ Du er tilmeldt. Vi ses!" in jens.last_text()
     assert len(jens.texts()) == 2, "every tap edited the same message"
 
 
-async def test_centre_picker_pages_six_alphabetically_with_national_always(bot: Harness) -> None:
+async def test_centre_picker_groups_more_than_six_by_letter_with_national_always(
+    bot: Harness,
+) -> None:
     names = [
         "Ørestad",
         "Aarhus Nord",
@@ -50,20 +52,21 @@ async def test_centre_picker_pages_six_alphabetically_with_national_always(bot: 
         await bot.db.add_centre(f"c{i}", name, "", "Europe/Copenhagen")
     jens = bot.user(1)
     await jens.send("/start")
+    assert "Find dit værested herunder. Eller skriv en del af navnet." in jens.last_text()
     first = [label for label, _ in jens.last_message().buttons()]
-    assert first[:6] == [
-        "🏠 Aarhus Nord",
-        "🏠 Bispebjerg",
-        "🏠 Café Parasollen",
-        "🏠 Dalum",
+    assert first[:2] == ["A–D", "E–Ø"] and "Næste ▶️" not in first
+    assert any(label.startswith("🌍") for label in first)
+    await jens.tap("E–Ø")
+    second = [label for label, _ in jens.last_message().buttons()]
+    assert second == [
         "🏠 Esbjerg",
         "🏠 Frederiksberg",
+        "🏠 Gentofte",
+        "🏠 Ørestad",
+        "⬅️ Tilbage",
     ]
-    assert "🌍 Landsdækkende – for alle væresteder" in first and "Næste ▶️" in first
-    await jens.tap("Næste ▶️")
-    second = [label for label, _ in jens.last_message().buttons()]
-    assert second[:2] == ["🏠 Gentofte", "🏠 Ørestad"]
-    assert "🌍 Landsdækkende – for alle væresteder" in second and "◀️ Forrige" in second
+    await jens.tap("Tilbage")
+    assert [label for label, _ in jens.last_message().buttons()] == first
 
 
 async def test_centre_link_joins_and_shows_activities_at_once(bot: Harness) -> None:
@@ -74,7 +77,7 @@ async def test_centre_link_joins_and_shows_activities_at_once(bot: Harness) -> N
     assert [c.slug for c in await bot.db.list_user_centres(1)] == ["parasollen"]
     text = jens.last_text()
     assert "Velkommen til Café Parasollen!" in text
-    assert "1. Fodbold\nlørdag 5. december kl. 10.00" in text
+    assert "Fodbold\nlørdag 5. december kl. 10.00" in text
 
 
 async def test_unknown_centre_link_offers_the_picker(bot: Harness) -> None:
@@ -109,7 +112,7 @@ async def test_returning_user_sees_activities_not_the_picker(bot: Harness) -> No
     jens = bot.user(1)
     await jens.send("/start c-parasollen")
     await jens.send("/start")
-    assert "1. Fodbold" in jens.last_text()
+    assert "Fodbold" in jens.last_text()
     assert "Hvilket værested" not in jens.last_text()
 
 
@@ -119,7 +122,7 @@ async def test_national_choice_shows_national_activities(bot: Harness) -> None:
     await bot.activity(None, "Landsturnering")
     jens = bot.user(1)
     await jens.send("/start")
-    await jens.tap("Landsdækkende")
+    await jens.tap("For hele landet")
     text = jens.last_text()
     assert "Landsturnering" in text and "Lokal fodbold" not in text
 

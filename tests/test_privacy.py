@@ -13,11 +13,12 @@ from tests.conftest import NOW, Harness, local
 DAY = 86400
 
 
-async def signed_up(bot: Harness, uid: int, name: str, number: str = "1. Tur"):  # type: ignore[no-untyped-def]
+async def signed_up(bot: Harness, uid: int, name: str, number: str = "Tur"):  # type: ignore[no-untyped-def]
     person = bot.user(uid, name)
     await person.send("/start c-parasollen")
     await person.tap(number)
-    await person.tap("Tilmeld mig")
+    # The card's one clear button: "Tilmeld mig", or "Skriv mig på ventelisten" when full.
+    await person.tap_data(person.last_message().buttons()[0][1])
     return person
 
 
@@ -25,9 +26,9 @@ async def test_the_first_start_tells_what_is_kept_once(bot: Harness) -> None:
     jens = bot.user(1)
     await jens.send("/start")
     assert jens.texts()[0].endswith(
-        "🔒 Vi gemmer kun dit fornavn, dit sprog og det, du melder dig til – aldrig dit"
-        " telefonnummer. En besked, du skriver til personalet, slettes efter 7 dage. Se det hele"
-        " med /mine_data, slet det med /slet_mig."
+        "🔒 Vi gemmer kun dit fornavn, dit sprog og det, du melder dig til. Vi gemmer aldrig dit"
+        " telefonnummer. En besked til personalet sletter vi efter 7 dage. Se det hele med"
+        " /mine_data, slet det med /slet_mig."
     )
     await jens.send("/start")
     assert "🔒" not in jens.texts()[-2]
@@ -56,11 +57,11 @@ async def test_erasing_gives_places_back_and_keeps_only_anonymous_counts(bot: Ha
     centre = await bot.centre()
     past = await bot.activity(centre, "Før", starts_at=local(2026, 11, 28, 12))
     ahead = await bot.activity(centre, "Tur", capacity=1)
-    jens = await signed_up(bot, 1, "Jens", "1. Før")
+    jens = await signed_up(bot, 1, "Jens", "Før")
     await jens.tap("Tilbage til listen")
-    await jens.tap("2. Tur")
+    await jens.tap("Tur")
     await jens.tap("Tilmeld mig")
-    maria = await signed_up(bot, 2, "Maria", "2. Tur")
+    maria = await signed_up(bot, 2, "Maria", "Tur")
     await bot.db.grant_role(1, RoleName.COORDINATOR, centre.id, NOW)
     bot.clock.advance(3 * 3600)  # "Før" is over now
     await jens.send("/slet_mig")

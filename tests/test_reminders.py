@@ -20,8 +20,9 @@ async def signed_up(bot: Harness, user_id: int = 1, name: str = "Jens", capacity
     ) or await bot.activity(centre, "Fodbold", place="Fælledparken", capacity=capacity)
     person = bot.user(user_id, name)
     await person.send("/start c-parasollen")
-    await person.tap("1. Fodbold")
-    await person.tap("Tilmeld mig")
+    await person.tap("Fodbold")
+    # The card's one clear button: "Tilmeld mig", or "Skriv mig på ventelisten" when full.
+    await person.tap_data(person.last_message().buttons()[0][1])
     return person, activity_id
 
 
@@ -65,6 +66,7 @@ async def test_i_cannot_come_frees_the_seat_promotes_and_thanks(bot: Harness) ->
     await bot.dispatch()
     assert reminders_of(maria) == []  # the waiting list gets no reminders
     await jens.tap("Jeg kan ikke komme")
+    await jens.tap("Ja, giv den videre")  # it asks first
     assert jens.last_text().startswith(
         "Tak, fordi du sagde til. Din plads til Fodbold går videre til en anden."
     )
@@ -110,9 +112,11 @@ async def test_a_moved_activity_moves_its_reminders_and_tells_participants(bot: 
     assert await bot.db.change_activity(
         activity_id, bot.clock.now(), bot.services.planner, starts_at=moved
     )
+    bot.clock.advance(10 * 60)  # a change is told 10 minutes later (more may follow)
     assert await bot.dispatch() == 1
     assert jens.last_text().startswith(
-        "📅 Der er en ændring – sådan ser det ud nu:\n\nFodbold\n📅 søndag 6. december kl. 14.00"
+        "📅 Der er en ændring:\n🕐 Nyt tidspunkt: søndag 6. december kl. 14.00"
+        " (før lørdag 5. december kl. 10.00)\n\nFodbold\n📅 søndag 6. december kl. 14.00"
     )
     bot.clock.now = lambda: START - 2 * H  # type: ignore[method-assign]
     assert await bot.dispatch() == 0  # the old time: nothing
@@ -165,6 +169,7 @@ async def test_a_blocked_user_gets_nothing_more_until_they_write_again(bot: Harn
     assert await bot.db.change_activity(
         activity_id, bot.clock.now(), bot.services.planner, place="Stuen"
     )
+    bot.clock.now = lambda: START - 2 * H + 10 * 60  # type: ignore[method-assign]
     assert await bot.dispatch() == 1
     assert "📍 Stuen" in jens.last_text()
 
@@ -320,8 +325,8 @@ async def test_the_running_bot_sends_a_reminder_on_time_by_itself(tmp_path: Path
         await db.add_activities([NewActivity(None, "Snart", starts)], int(time.time()))
         jens = fake.user(1, "Jens")
         await jens.send("/start")
-        await jens.tap("Landsdækkende")
-        await jens.tap("1. Snart")
+        await jens.tap("For hele landet")
+        await jens.tap("Snart")
         await jens.tap("Tilmeld mig")
         for _ in range(60):
             if any(t.startswith("⏰ Husk") for t in jens.texts()):

@@ -51,7 +51,7 @@ def test_signing_up_for_a_demo_activity_by_typing_numbers() -> None:
     terminal = Terminal()
     try:
         terminal.read_until(r"Velkommen til Demo-værestedet![\s\S]*> $")
-        terminal.type(terminal.option("1. Fælles morgenmad"))
+        terminal.type(terminal.option("Fælles morgenmad"))
         terminal.read_until(r"Tilmeld mig[\s\S]*> $")
         terminal.type(terminal.option("Tilmeld mig"))
         terminal.read_until(r"✅ Du er tilmeldt\. Vi ses![\s\S]*> $")
