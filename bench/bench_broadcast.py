@@ -57,9 +57,9 @@ async def ours(recipients: int, limit: float, folder: Path) -> None:
     await app.initialize()
     await app.post_init(app)  # type: ignore[misc]
     services = app.bot_data["services"]
-    db = services.database
+    store = services.store
     try:
-        centre = await db.add_centre("bench", "Bench", "", config.bot.timezone)
+        centre = await store.centres.add("bench", "Bench", "", config.bot.timezone)
         conn = sqlite3.connect(config.database.path)
         with conn:
             conn.executemany(
@@ -74,14 +74,14 @@ async def ours(recipients: int, limit: float, folder: Path) -> None:
         conn.close()
         for uid in range(1, recipients + 1):
             fake.chats[uid] = {"id": uid, "type": "private", "first_name": "U"}
-        broadcast_id, count = await db.create_broadcast(
+        broadcast_id, count = await store.broadcasts.create(
             0, "centre", centre.id, None, "Bussen kører kl. 9, ikke kl. 10.", None, NOW
         )
         assert count == recipients
         started = time.perf_counter()
         await services.dispatcher.run_due()
         elapsed = time.perf_counter() - started
-        status = await db.broadcast_status(broadcast_id)
+        status = await store.broadcasts.status(broadcast_id)
         print(f"ours_report_sent {status.counts.get('sent', 0)} recipients")
         report("ours", fake, recipients, elapsed, limit)
     finally:

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.app import build_application
 from bot.clock import FixedClock
 from bot.config import load_config
-from bot.db import RoleName
 from bot.fake_telegram import TOKEN, FakeTelegram
+from bot.store.roles import RoleName
 
 NOW = 1_795_000_000
 DAY = 86400
@@ -93,14 +93,14 @@ async def main(scale: float) -> None:
         fake.attach(app)
         await app.initialize()
         await app.post_init(app)  # type: ignore[misc]
-        db = app.bot_data["services"].database
+        store = app.bot_data["services"].store
         app.bot_data["services"].flood.limit = 10**9  # a benchmark asks faster than a person
         try:
             seed(config.database.path, centres, activities, signups, users)
             print(f"centres {centres} count")
             print(f"activities {activities} count")
             print(f"signups {signups} count")
-            await db.grant_role(999_999, RoleName.COORDINATOR, None, NOW)
+            await store.roles.grant(999_999, RoleName.COORDINATOR, None, NOW)
             soren = fake.user(999_999, "Søren")
             await soren.send("/start")
             latencies, queries = [], []
@@ -109,14 +109,14 @@ async def main(scale: float) -> None:
                 await soren.send("/tal")
                 latencies.append((time.perf_counter() - t) * 1000)
                 t = time.perf_counter()
-                await db.activity_counts(None, NOW, NOW + 15 * DAY, 0, 9)
+                await store.counts.upcoming(None, NOW, NOW + 15 * DAY, 0, 9)
                 queries.append((time.perf_counter() - t) * 1000)
             assert soren.last_text().startswith("Tilmeldinger – i dag og de næste 14 dage")
             print(f"tal_answer_p50_ms {statistics.median(latencies):.1f} ms")
             print(f"tal_answer_max_ms {max(latencies):.1f} ms")
             print(f"tal_query_p50_ms {statistics.median(queries):.1f} ms")
             t = time.perf_counter()
-            await db.summary(None, NOW - 30 * DAY, NOW + 60 * DAY)
+            await store.counts.summary(None, NOW - 30 * DAY, NOW + 60 * DAY)
             print(f"period_summary_ms {(time.perf_counter() - t) * 1000:.1f} ms")
         finally:
             await app.shutdown()

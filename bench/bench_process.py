@@ -21,8 +21,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_counts import NOW, seed
 
-from bot.db import Database, RoleName
 from bot.fake_telegram import TOKEN, FakeTelegram, serve
+from bot.store import Store
+from bot.store.roles import RoleName
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -43,12 +44,12 @@ async def main(scale: float) -> None:
         config.write_text(
             f'[telegram]\nbase_url = "http://127.0.0.1:{port}/bot"\n[database]\npath = "p.db"\n'
         )
-        db = await Database.open(Path(folder) / "p.db")
-        await db.close()
+        store = await Store.open(Path(folder) / "p.db")
+        await store.close()
         seed(Path(folder) / "p.db", centres, activities, signups, users)
-        db = await Database.open(Path(folder) / "p.db")
-        await db.grant_role(999_999, RoleName.COORDINATOR, None, NOW)
-        await db.close()
+        store = await Store.open(Path(folder) / "p.db")
+        await store.roles.grant(999_999, RoleName.COORDINATOR, None, NOW)
+        await store.close()
         print(f"users {users} count")
         print(f"activities {activities} count")
         print(f"signups {signups} count")

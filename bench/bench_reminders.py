@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.app import build_application
 from bot.clock import FixedClock
 from bot.config import load_config
-from bot.db import NewActivity
 from bot.fake_telegram import TOKEN, FakeTelegram
+from bot.store.activities import NewActivity
 
 NOW = 1_795_000_000
 H = 3600
@@ -78,9 +78,9 @@ async def run(n_due: int, n_pending: int, limit: float, folder: Path) -> None:
     await app.initialize()
     await app.post_init(app)  # type: ignore[misc]
     services = app.bot_data["services"]
-    db, planner = services.database, services.planner
+    store, planner = services.store, services.planner
     try:
-        soon, *later = await db.add_activities(
+        soon, *later = await store.activities.add(
             [NewActivity(None, "Soon", NOW + 2 * H, capacity=None)]
             + [NewActivity(None, f"Later {i}", NOW + (10 + i) * H) for i in range(4)],
             NOW,
@@ -90,15 +90,15 @@ async def run(n_due: int, n_pending: int, limit: float, folder: Path) -> None:
         # A sample through the real sign-up path (reminders planned in the same transaction)...
         sample = 200
         for uid in range(1, sample + 1):
-            await db.touch_user(uid, "U", "da", NOW)
-            await db.join_activity(soon, uid, NOW, planner)
+            await store.people.touch(uid, "U", "da", NOW)
+            await store.signups.join(soon, uid, NOW, planner)
         # ...and the rest seeded in bulk, the same rows the sign-ups write.
         seed(config.database.path, sample, users, n_due, soon, later, n_pending)
         for uid in range(1, users + 1):
             fake.chats[uid] = {"id": uid, "type": "private", "first_name": "U"}
         print(f"setup_s {time.perf_counter() - t:.1f} s")
         print(f"reminders_due {n_due} reminders")
-        print(f"reminders_pending_later {await db.count_notifications('pending') - n_due} rows")
+        print(f"reminders_pending_later {await store.notifications.count('pending') - n_due} rows")
 
         clock.advance(H)  # every "Soon" reminder is now due, at the same instant
         started = time.perf_counter()
@@ -124,12 +124,12 @@ async def run(n_due: int, n_pending: int, limit: float, folder: Path) -> None:
         loops = 200
         t = time.perf_counter()
         for _ in range(loops):
-            await db.claim_notification(clock.now())
-            await db.skip_unwanted_notifications(clock.now())
+            await store.notifications.claim(clock.now())
+            await store.notifications.skip_unwanted(clock.now())
         print(f"find_due_ms {(time.perf_counter() - t) / loops * 1000:.2f} ms")
         t = time.perf_counter()
         for _ in range(loops):
-            await db.next_notification_due()
+            await store.notifications.next_due()
         print(f"next_due_ms {(time.perf_counter() - t) / loops * 1000:.2f} ms")
     finally:
         await app.shutdown()

@@ -25,8 +25,8 @@ from bot.app import build_application
 from bot.callbacks import Action, Route, encode
 from bot.clock import FixedClock
 from bot.config import load_config
-from bot.db import NewActivity
 from bot.fake_telegram import TOKEN, FakeMessage, FakeTelegram, FakeUser
+from bot.store.activities import NewActivity
 
 NOW = 1_795_000_000  # a fixed "now"; activities start a week later
 BARE_KEYBOARD = InlineKeyboardMarkup(
@@ -68,9 +68,9 @@ async def bench_bot(n_users: int, taps: int, folder: Path) -> tuple[float, list[
     await app.post_init(app)  # type: ignore[misc]
     try:
         app.bot_data["services"].flood.limit = 10**9  # a benchmark taps faster than a person
-        db = app.bot_data["services"].database
-        centre = await db.add_centre("bench", "Bench", "", config.bot.timezone)
-        activities = await db.add_activities(
+        store = app.bot_data["services"].store
+        centre = await store.centres.add("bench", "Bench", "", config.bot.timezone)
+        activities = await store.activities.add(
             [
                 NewActivity(centre.id, f"A{i}", NOW + 7 * 86400, capacity=n_users // 2)
                 for i in range(4)
@@ -79,8 +79,8 @@ async def bench_bot(n_users: int, taps: int, folder: Path) -> tuple[float, list[
         )
         users = [fake.user(10_000 + i, f"U{i}") for i in range(n_users)]
         for user in users:
-            await db.touch_user(user.id, user.first_name, "da", NOW)
-            await db.join_centre(user.id, centre.id, NOW)
+            await store.people.touch(user.id, user.first_name, "da", NOW)
+            await store.people.join_centre(user.id, centre.id, NOW)
             card = encode(Route.ACTIVITY, Action.SHOW, activities[0], 0)
             await user.tap_data(card, seed_message(fake, user))
 

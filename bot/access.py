@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.config import Config
-from bot.db import Database, RoleName
+from bot.store import Store
+from bot.store.roles import RoleName
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,9 @@ class Access:
 NOBODY = Access(False, frozenset(), frozenset(), False)
 
 
-async def load_access(db: Database, config: Config, user_id: int) -> Access:
+async def load_access(store: Store, config: Config, user_id: int) -> Access:
     """The user's rights as the database and the config say now."""
-    roles = await db.list_roles(user_id)
+    roles = await store.roles.of(user_id)
     admin = user_id in config.bot.admins or any(
         r.role is RoleName.ADMIN and r.centre_id is None for r in roles
     )

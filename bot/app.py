@@ -26,10 +26,12 @@ from bot import media
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import BotContext, Services, load_user
-from bot.db import BroadcastJob, BroadcastStatus, Database, Notice
 from bot.delivery import Delivery
 from bot.i18n import N_, load_all, translator
 from bot.reminders import Dispatcher, ReminderPolicy, Renderers
+from bot.store import Store
+from bot.store.broadcasts import BroadcastJob, BroadcastStatus
+from bot.store.notifications import Notice
 from dialogs import (
     broadcast,
     browse,
@@ -170,21 +172,21 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     services: Services = app.bot_data["services"]
     sleep, background = app.bot_data["options"]
     config = services.config
-    db = services.database = await Database.open(config.database.path)
-    await db.set_setting("bot_username", app.bot.username)
+    store = services.store = await Store.open(config.database.path)
+    await store.set_setting("bot_username", app.bot.username)
     await _describe_bot(app, config)
     why_not = media.speech_available()
     services.speech = why_not is None
     if why_not:
         logger.warning("reading cards aloud is off: %s", why_not)
-    unknown = await db.reset_interrupted_notifications()
-    unknown += await db.reset_interrupted_deliveries()
+    unknown = await store.notifications.reset_interrupted()
+    unknown += await store.broadcasts.reset_interrupted()
     if unknown:
         logger.warning("%d messages were being sent at the last stop: marked unknown", unknown)
     delivery = Delivery(app.bot, config.broadcast.rate_per_second, sleep=sleep)
     workers = max(4, math.ceil(config.broadcast.rate_per_second / 5))
     services.dispatcher = Dispatcher(
-        db, delivery, services.clock, _renderer(config, services), workers=workers
+        store, delivery, services.clock, _renderer(config, services), workers=workers
     )
     if background:
         assert app.job_queue is not None
@@ -253,9 +255,9 @@ async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     await _post_stop(app)  # in case the application was never started or stopped
     services: Services = app.bot_data["services"]
-    if services.database is not None:
-        await services.database.close()
-        services.database = None
+    if services.store is not None:
+        await services.store.close()
+        services.store = None
 
 
 async def _describe_bot(app: Application, config: Config) -> None:  # type: ignore[type-arg]

@@ -8,23 +8,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
-import io
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
 from bot import validate
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config
-from bot.db import Database, DatabaseError, DuplicateError, NewActivity, RoleName
+from bot.demo import add_demo_data
+from bot.importing import MAX_REPORTED_ERRORS, NATIONAL, activity_from_row, parse_csv
 from bot.secret import hide_in_logs, mask, redact
-
-CSV_COLUMNS = ("centre", "title", "starts", "ends", "place", "capacity", "description")
-NATIONAL = "national"
-MAX_REPORTED_ERRORS = 20
+from bot.store import DatabaseError, DuplicateError, Store
+from bot.store.roles import RoleName
 
 
 class UsageError(Exception):
@@ -137,17 +134,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _with_db(
-    args: argparse.Namespace, work: Callable[[Config, Database], Awaitable[None]]
-) -> None:
+def _with_db(args: argparse.Namespace, work: Callable[[Config, Store], Awaitable[None]]) -> None:
     config = load_config(args.config, require_token=False)
 
     async def go() -> None:
-        db = await Database.open(config.database.path)
+        store = await Store.open(config.database.path)
         try:
-            await work(config, db)
+            await work(config, store)
         finally:
-            await db.close()
+            await store.close()
 
     asyncio.run(go())
 
@@ -156,8 +151,8 @@ def _now() -> int:
     return int(datetime.now().timestamp())
 
 
-async def _join_link(db: Database, slug: str) -> str:
-    username = await db.get_setting("bot_username")
+async def _join_link(store: Store, slug: str) -> str:
+    username = await store.setting("bot_username")
     return f"https://t.me/{username or '<bot-username>'}?start=c-{slug}"
 
 
@@ -219,16 +214,16 @@ def cmd_poster(args: argparse.Namespace) -> None:
     if kind not in ("pdf", "png"):
         raise UsageError("--out must end in .pdf or .png")
 
-    async def work(config: Config, db: Database) -> None:
-        centre = await db.get_centre_by_slug(args.centre)
+    async def work(config: Config, store: Store) -> None:
+        centre = await store.centres.by_slug(args.centre)
         if centre is None:
             raise UsageError(f"unknown centre {args.centre!r}")
-        username = await db.get_setting("bot_username")
+        username = await store.setting("bot_username")
         if username is None:
             raise UsageError("the bot's username is not known yet: run the bot once first")
         heading, payload = centre.name, f"c-{centre.slug}"
         if args.activity is not None:
-            activity = await db.get_activity(args.activity)
+            activity = await store.activities.get(args.activity)
             if activity is None or activity.centre_id != centre.id:
                 raise UsageError(f"no activity {args.activity} at {args.centre}")
             heading, payload = activity.title, f"a-{activity.id}"
@@ -241,8 +236,8 @@ def cmd_poster(args: argparse.Namespace) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
-    async def work(config: Config, db: Database) -> None:
-        await db.backup(args.path)
+    async def work(config: Config, store: Store) -> None:
+        await store.backup(args.path)
         print(
             f"Backed up {config.database.path} to {args.path} ({args.path.stat().st_size} bytes)"
         )
@@ -269,27 +264,27 @@ def cmd_centre_add(args: argparse.Namespace) -> None:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
-    async def work(config: Config, db: Database) -> None:
+    async def work(config: Config, store: Store) -> None:
         try:
-            await db.add_centre(slug, name, city, config.bot.timezone)
+            await store.centres.add(slug, name, city, config.bot.timezone)
         except DuplicateError:
             raise UsageError(f"a centre with slug {slug!r} exists already") from None
         print(f"Added centre {slug}: {name}")
-        print(f"Join link (for the QR poster): {await _join_link(db, slug)}")
-        if await db.get_setting("bot_username") is None:
+        print(f"Join link (for the QR poster): {await _join_link(store, slug)}")
+        if await store.setting("bot_username") is None:
             print("(Run the bot once; then `vaerested-bot centre list` shows the full link.)")
 
     _with_db(args, work)
 
 
 def cmd_centre_list(args: argparse.Namespace) -> None:
-    async def work(config: Config, db: Database) -> None:
-        centres = await db.list_centres()
+    async def work(config: Config, store: Store) -> None:
+        centres = await store.centres.all()
         if not centres:
             print("No centres yet. Add one with: vaerested-bot centre add --slug S --name N")
         for c in centres:
             city = f" ({c.city})" if c.city else ""
-            print(f"{c.slug}\t{c.name}{city}\t{await _join_link(db, c.slug)}")
+            print(f"{c.slug}\t{c.name}{city}\t{await _join_link(store, c.slug)}")
 
     _with_db(args, work)
 
@@ -305,12 +300,12 @@ def cmd_activity_add(args: argparse.Namespace) -> None:
         "description": args.description,
     }
 
-    async def work(config: Config, db: Database) -> None:
+    async def work(config: Config, store: Store) -> None:
         try:
-            new = await _activity_from_row(row, config, db)
+            new = await activity_from_row(row, config, store)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        (activity_id,) = await db.add_activities([new], _now())
+        (activity_id,) = await store.activities.add([new], _now())
         print(f"Added activity {activity_id}: {new.title}")
 
     _with_db(args, work)
@@ -322,8 +317,8 @@ def cmd_import(args: argparse.Namespace) -> None:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {args.file}: {exc}") from None
 
-    async def work(config: Config, db: Database) -> None:
-        items, errors = await _parse_csv(text, config, db)
+    async def work(config: Config, store: Store) -> None:
+        items, errors = await parse_csv(text, config, store)
         if errors:
             shown = errors[:MAX_REPORTED_ERRORS]
             more = len(errors) - len(shown)
@@ -331,89 +326,29 @@ def cmd_import(args: argparse.Namespace) -> None:
                 print(f"{args.file}: {error}", file=sys.stderr)
             last = shown[-1] + (f" (and {more} more errors)" if more else "")
             raise UsageError(f"{args.file}: {last}; nothing was imported")
-        ids = await db.add_activities(items, _now())
+        ids = await store.activities.add(items, _now())
         print(f"Imported {len(ids)} activities from {args.file}")
 
     _with_db(args, work)
 
 
-async def _parse_csv(
-    text: str, config: Config, db: Database
-) -> tuple[list[NewActivity], list[str]]:
-    """Every row as an activity, or the list of 'line N: reason' errors."""
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("centre", "title", "starts") if c not in header]
-    unknown = [c for c in header if c not in CSV_COLUMNS]
-    if missing or unknown:
-        problem = f"missing {missing}" if missing else f"unknown {unknown}"
-        return [], [f"line 1: columns {problem}; expected {', '.join(CSV_COLUMNS)}"]
-    reader.fieldnames = header
-    items, errors = [], []
-    for row in reader:
-        values = {k: (v or "") for k, v in row.items() if k is not None}
-        if None in row:
-            errors.append(f"line {reader.line_num}: more fields than columns")
-            continue
-        try:
-            items.append(await _activity_from_row(values, config, db))
-        except ValueError as exc:
-            errors.append(f"line {reader.line_num}: {exc}")
-    if not items and not errors:
-        errors.append("line 2: no activities in the file")
-    return items, errors
-
-
-async def _activity_from_row(row: dict[str, str], config: Config, db: Database) -> NewActivity:
-    """Check one activity's fields (CSV row or command line) and build it."""
-    slug = row.get("centre", "").strip()
-    centre_id, timezone = None, config.bot.timezone
-    if slug != NATIONAL:
-        centre = await db.get_centre_by_slug(slug)
-        if centre is None:
-            raise ValueError(f"unknown centre {slug!r}")
-        centre_id, timezone = centre.id, centre.timezone
-    title = validate.clean_text(row.get("title", ""), "title", validate.TITLE_MAX, required=True)
-    starts = validate.local_time(row.get("starts", ""), timezone)
-    ends = None
-    if row.get("ends", "").strip():
-        ends = validate.local_time(row["ends"], timezone)
-        if ends <= starts:
-            raise ValueError("ends must be after starts")
-    return NewActivity(
-        centre_id=centre_id,
-        title=title,
-        starts_at=starts,
-        ends_at=ends,
-        place=validate.clean_text(row.get("place", ""), "place", validate.PLACE_MAX),
-        capacity=validate.capacity(row.get("capacity", "")),
-        description=validate.clean_text(
-            row.get("description", ""), "description", validate.DESCRIPTION_MAX
-        ),
-    )
-
-
-async def _role_target(db: Database, args: argparse.Namespace) -> tuple[RoleName, int | None]:
+async def _role_target(store: Store, args: argparse.Namespace) -> tuple[RoleName, int | None]:
     role = RoleName(args.role)
     if args.centre is None:
         return role, None
-    centre = await db.get_centre_by_slug(args.centre)
+    centre = await store.centres.by_slug(args.centre)
     if centre is None:
         raise UsageError(f"unknown centre {args.centre!r}")
     return role, centre.id
 
 
 def cmd_role_grant(args: argparse.Namespace) -> None:
-    async def work(config: Config, db: Database) -> None:
-        role, centre_id = await _role_target(db, args)
+    async def work(config: Config, store: Store) -> None:
+        role, centre_id = await _role_target(store, args)
         if role is RoleName.STAFF and centre_id is None:
             raise UsageError("staff belong to a centre: add --centre SLUG")
         where = args.centre or "national"
-        if await db.grant_role(args.user, role, centre_id, _now()):
+        if await store.roles.grant(args.user, role, centre_id, _now()):
             print(f"User {args.user} is now {role.value} ({where})")
         else:
             print(f"User {args.user} was {role.value} ({where}) already")
@@ -422,10 +357,10 @@ def cmd_role_grant(args: argparse.Namespace) -> None:
 
 
 def cmd_role_revoke(args: argparse.Namespace) -> None:
-    async def work(config: Config, db: Database) -> None:
-        role, centre_id = await _role_target(db, args)
+    async def work(config: Config, store: Store) -> None:
+        role, centre_id = await _role_target(store, args)
         where = args.centre or "national"
-        if not await db.revoke_role(args.user, role, centre_id):
+        if not await store.roles.revoke(args.user, role, centre_id):
             raise UsageError(f"user {args.user} is not {role.value} ({where})")
         print(f"User {args.user} is no longer {role.value} ({where})")
 
@@ -433,19 +368,19 @@ def cmd_role_revoke(args: argparse.Namespace) -> None:
 
 
 def cmd_role_invitations(args: argparse.Namespace) -> None:
-    async def work(config: Config, db: Database) -> None:
+    async def work(config: Config, store: Store) -> None:
         now = _now()
         if args.withdraw is not None:
             token = args.withdraw.split("?start=s-")[-1]  # the token, or the whole link
-            by_token = {i.token: i for i in await db.open_invitations(now)}
-            if token not in by_token or not await db.withdraw_invitation(token, now):
+            by_token = {i.token: i for i in await store.roles.open_invitations(now)}
+            if token not in by_token or not await store.roles.withdraw_invitation(token, now):
                 raise UsageError(
                     f"no open invitation {args.withdraw!r} (unknown, used, expired or withdrawn)"
                 )
             slug = by_token[token].centre.slug
             print(f"Withdrew the invitation to {slug}; the link no longer works")
             return
-        links = await db.open_invitations(now)
+        links = await store.roles.open_invitations(now)
         if not links:
             print("No open invitations.")
         for i in links:
@@ -453,7 +388,7 @@ def cmd_role_invitations(args: argparse.Namespace) -> None:
                 "%Y-%m-%d %H:%M"
             )
             maker = "erased" if i.created_by is None else str(i.created_by)
-            works = await db.invitation_maker_is_admin(i.token, config.bot.admins)
+            works = await store.roles.invitation_maker_is_admin(i.token, config.bot.admins)
             note = "" if works else "\t[does not work: its maker is no admin now]"
             print(f"{i.token}\t{i.centre.slug}\texpires {expires}\tmade by {maker}{note}")
 
@@ -471,16 +406,16 @@ def cmd_export(args: argparse.Namespace) -> None:
     if last < first:
         raise UsageError("--to is before --from")
 
-    async def work(config: Config, db: Database) -> None:
+    async def work(config: Config, store: Store) -> None:
         scope = None
         if args.centre:
-            centre = await db.get_centre_by_slug(args.centre)
+            centre = await store.centres.by_slug(args.centre)
             if centre is None:
                 raise UsageError(f"unknown centre {args.centre!r}")
             scope = [centre.id]
         _ = translator(config.bot.default_locale)
         data, _name = await export_file(
-            db, scope, args.monthly, first, last, config.bot.timezone, _
+            store, scope, args.monthly, first, last, config.bot.timezone, _
         )
         args.out.write_bytes(data)
         rows = data.count(b"\n") - 1
@@ -490,14 +425,14 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_activity_list(args: argparse.Namespace) -> None:
-    async def work(config: Config, db: Database) -> None:
+    async def work(config: Config, store: Store) -> None:
         centre_id = None
         if args.centre:
-            centre = await db.get_centre_by_slug(args.centre)
+            centre = await store.centres.by_slug(args.centre)
             if centre is None:
                 raise UsageError(f"unknown centre {args.centre!r}")
             centre_id = centre.id
-        rows = await db.list_activities(centre_id, since=_now())
+        rows = await store.activities.all(centre_id, since=_now())
         if not rows:
             print("No upcoming activities.")
         for a, confirmed in rows:
@@ -510,62 +445,13 @@ def cmd_activity_list(args: argparse.Namespace) -> None:
     _with_db(args, work)
 
 
-DEMO_ACTIVITIES = (
-    # (days from today, hour, title, place, capacity, description)
-    (1, 10, "Fælles morgenmad", "Køkkenet", 20, "Rundstykker, kaffe og te. Alle er velkomne."),
-    (1, 14, "Fodbold i parken", "Fælledparken", 10, "Vi spiller på græs. Tag gode sko på."),
-    (2, 13, "Kreativt værksted", "Værkstedet", 6, "Vi maler og tegner. Alt er der."),
-    (3, 11, "Gåtur ved søerne", "Mødested: hoveddøren", None, "En rolig tur på en time."),
-    (4, 12, "Fællesspisning", "Spisesalen", 25, "Varm mad for 20 kr."),
-    (5, 19, "Banko", "Stuen", 3, "Der er små præmier."),
-)
-
-
 def cmd_demo(args: argparse.Namespace) -> None:
-    async def work(config: Config, db: Database) -> None:
-        added = await add_demo_data(config, db)
+    async def work(config: Config, store: Store) -> None:
+        added = await add_demo_data(config, store)
         if not added:
             print("The demo centre has upcoming activities already; nothing added.")
             return
         print(f"Added the demo centre 'demo' with {added} activities")
-        print(f"Join link: {await _join_link(db, 'demo')}")
+        print(f"Join link: {await _join_link(store, 'demo')}")
 
     _with_db(args, work)
-
-
-async def add_demo_data(config: Config, db: Database) -> int:
-    """A demo centre with a week of activities (and a national one); how many were added."""
-    centre = await db.get_centre_by_slug("demo")
-    if centre is None:
-        centre = await db.add_centre("demo", "Demo-værestedet", "Demoby", config.bot.timezone)
-    elif any(a.centre_id == centre.id for a, _ in await db.list_activities(since=_now())):
-        return 0
-    today = datetime.now(config.bot.tz).replace(minute=0, second=0, microsecond=0)
-    items = [
-        NewActivity(
-            centre_id=centre.id,
-            title=title,
-            starts_at=_at(today, days, hour),
-            place=place,
-            capacity=capacity,
-            description=description,
-        )
-        for days, hour, title, place, capacity, description in DEMO_ACTIVITIES
-    ]
-    items.append(
-        NewActivity(
-            centre_id=None,
-            title="Landsturnering i fodbold",
-            starts_at=_at(today, 6, 10),
-            place="Idrætsparken",
-            capacity=200,
-            description="Hold fra hele landet. Tilmeld dig, så finder vi et hold til dig.",
-        )
-    )
-    await db.add_activities(items, _now())
-    return len(items)
-
-
-def _at(today: datetime, days: int, hour: int) -> int:
-    day = (today + timedelta(days=days)).replace(tzinfo=None, hour=hour)
-    return int(day.replace(tzinfo=today.tzinfo).timestamp())

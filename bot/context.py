@@ -10,10 +10,11 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.access import NOBODY, Access, load_access
 from bot.clock import Clock
 from bot.config import Config
-from bot.db import Database, User
 from bot.flood import FloodGuard
 from bot.i18n import Translator, translator
 from bot.reminders import Dispatcher, ReminderPolicy
+from bot.store import Store
+from bot.store.people import User
 
 
 @dataclass
@@ -23,7 +24,7 @@ class Services:
     config: Config
     clock: Clock
     planner: ReminderPolicy
-    database: Database | None = field(default=None)
+    store: Store | None = field(default=None)
     dispatcher: Dispatcher | None = field(default=None)
     flood: FloodGuard = field(default_factory=FloodGuard)
     speech: bool = False  # espeak-ng and opusenc are here: cards can be read aloud
@@ -62,11 +63,11 @@ class BotContext(
         return self.services.config
 
     @property
-    def db(self) -> Database:
-        database = self.services.database
-        if database is None:
+    def store(self) -> Store:
+        store = self.services.store
+        if store is None:
             raise RuntimeError("database is not open")
-        return database
+        return store
 
     def now(self) -> int:
         return self.services.clock.now()
@@ -85,7 +86,7 @@ class BotContext(
         if self._access is None:
             if self.user is None:
                 return NOBODY
-            self._access = await load_access(self.db, self.config, self.user.id)
+            self._access = await load_access(self.store, self.config, self.user.id)
         return self._access
 
     async def answer_query(self, update: Update, toast: str | None = None) -> None:
@@ -108,9 +109,9 @@ async def load_user(update: object, context: BotContext) -> None:
         return
     person = update.effective_user
     if update.message is None and update.callback_query is None:
-        context.user = await context.db.find_user(person.id)
+        context.user = await context.store.people.find(person.id)
         return
-    context.user = await context.db.touch_user(
+    context.user = await context.store.people.touch(
         person.id,
         (person.first_name or "")[:64],
         context.config.bot.default_locale,

@@ -28,7 +28,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.db import Outcome
+from bot.store.notifications import Outcome
 
 logger = logging.getLogger(__name__)
 

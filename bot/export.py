@@ -8,8 +8,9 @@ import io
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.db import ActivityCounts, Database
 from bot.i18n import N_, Translator
+from bot.store import Store
+from bot.store.counts import ActivityCounts
 
 ACTIVITY_COLUMNS = (
     N_("Date"),
@@ -76,7 +77,7 @@ def monthly_csv(items: list[tuple[str, str, int]], _: Translator) -> bytes:
 
 
 async def export_file(
-    db: Database,
+    store: Store,
     scope: list[int] | None,
     monthly: bool,
     first: date,
@@ -90,9 +91,9 @@ async def export_file(
     end = last + timedelta(days=1)
     until = int(datetime(end.year, end.month, end.day, tzinfo=tz).timestamp())
     if monthly:
-        rows = await db.export_monthly(scope, since, until, timezone)
+        rows = await store.counts.export_monthly(scope, since, until, timezone)
         return monthly_csv(rows, _), f"deltagere-{first}-{last}.csv"
-    items = await db.export_activities(scope, since, until)
+    items = await store.counts.export_activities(scope, since, until)
     return activities_csv(items, timezone, _), f"aktiviteter-{first}-{last}.csv"
 
 

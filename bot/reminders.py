@@ -20,8 +20,10 @@ from telegram import InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.db import BroadcastJob, BroadcastStatus, Database, Notice, Outcome
 from bot.delivery import Delivery
+from bot.store import Store
+from bot.store.broadcasts import BroadcastJob, BroadcastStatus
+from bot.store.notifications import Notice, Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -96,14 +98,14 @@ class Dispatcher:
 
     def __init__(
         self,
-        db: Database,
+        store: Store,
         delivery: Delivery,
         clock: Clock,
         render: Renderers,
         *,
         workers: int = 8,
     ) -> None:
-        self._db = db
+        self._store = store
         self._delivery = delivery
         self._clock = clock
         self._render = render
@@ -117,22 +119,26 @@ class Dispatcher:
 
     async def run_due(self) -> int:
         """Send everything that is due; return how many notifications were handled."""
-        await self._db.skip_unwanted_notifications(self._clock.now())
+        await self._store.notifications.skip_unwanted(self._clock.now())
         handled = 0
 
         async def worker() -> None:
             nonlocal handled
             while not self._stopping:
-                if (notice := await self._db.claim_notification(self._clock.now())) is not None:
+                if (
+                    notice := await self._store.notifications.claim(self._clock.now())
+                ) is not None:
                     await self._send_notice(notice)
-                elif (job := await self._db.claim_delivery(self._clock.now())) is not None:
+                elif (
+                    job := await self._store.broadcasts.claim_delivery(self._clock.now())
+                ) is not None:
                     await self._send_delivery(job)
                 else:
                     return
                 handled += 1
 
         await asyncio.gather(*(worker() for _ in range(self._workers)))
-        for broadcast_id in await self._db.running_broadcasts():
+        for broadcast_id in await self._store.broadcasts.running():
             await self._report(broadcast_id)
         return handled
 
@@ -143,7 +149,7 @@ class Dispatcher:
         except Exception as exc:  # a bug, not Telegram: whether it went out is unknown
             logger.exception("notification %s failed unexpectedly", notice.id)
             outcome, error = Outcome.UNKNOWN, type(exc).__name__
-        await self._db.finish_notification(notice.id, outcome, self._clock.now(), error)
+        await self._store.notifications.finish(notice.id, outcome, self._clock.now(), error)
 
     async def _send_delivery(self, job: BroadcastJob) -> None:
         media = (job.media_kind, job.media_id) if job.media_kind and job.media_id else None
@@ -154,20 +160,22 @@ class Dispatcher:
             logger.exception("announcement %s to a user failed unexpectedly", job.broadcast_id)
             outcome, error = Outcome.UNKNOWN, type(exc).__name__
         now = self._clock.now()
-        await self._db.finish_delivery(job.broadcast_id, job.user_id, outcome, now, error)
+        await self._store.broadcasts.finish_delivery(
+            job.broadcast_id, job.user_id, outcome, now, error
+        )
         await self._report(job.broadcast_id)
 
     async def _report(self, broadcast_id: int) -> None:
         """Update the staff member's progress message: when done (once), or every few seconds."""
         now = self._clock.now()
-        status = await self._db.broadcast_status(broadcast_id)
+        status = await self._store.broadcasts.status(broadcast_id)
         if status is None or status.report_chat is None or status.report_msg is None:
             return
         if status.open == 0:
-            if not await self._db.finish_broadcast(broadcast_id, now):
+            if not await self._store.broadcasts.finish(broadcast_id, now):
                 return
-            status = await self._db.broadcast_status(broadcast_id)
-        elif not await self._db.claim_report(broadcast_id, now, REPORT_EVERY_S):
+            status = await self._store.broadcasts.status(broadcast_id)
+        elif not await self._store.broadcasts.claim_report(broadcast_id, now, REPORT_EVERY_S):
             return
         assert status is not None and status.report_chat is not None
         text, markup = self._render.progress(status)
@@ -186,5 +194,5 @@ class Dispatcher:
                 await self.run_due()
             except Exception:
                 logger.exception("dispatching notifications failed; retrying at the next tick")
-            arm(await self._db.next_notification_due())
+            arm(await self._store.notifications.next_due())
             await self._wake.wait()

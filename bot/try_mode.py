@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from bot.demo import add_demo_data
 from bot.fake_telegram import TOKEN, FakeMessage, FakeTelegram, FakeUser
 
 FAKE_URL = "http://fake-telegram.invalid/bot"  # `.invalid` never resolves (RFC 2606)
@@ -42,7 +43,6 @@ def _show(person: FakeUser, seen: int) -> tuple[int, list[tuple[str, str | None]
 
 async def run() -> None:
     from bot.app import build_application
-    from bot.cli import add_demo_data
     from bot.config import TelegramConfig, load_config
 
     with tempfile.TemporaryDirectory() as folder:
@@ -62,7 +62,7 @@ async def run() -> None:
         await app.start()
         try:
             services = app.bot_data["services"]
-            await add_demo_data(config, services.database)
+            await add_demo_data(config, services.store)
             person = fake.user(1, "Dig")
             print(INTRO)
             await person.send("/start c-demo")

@@ -17,8 +17,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import BroadcastJob, BroadcastStatus, Draft
 from bot.i18n import N_, Translator, translator
+from bot.store.broadcasts import BroadcastJob, BroadcastStatus
+from bot.store.drafts import Draft
 from dialogs.browse import show_stale, when
 from dialogs.common import (
     MESSAGE_MAX,
@@ -153,21 +154,23 @@ async def cmd_broadcast(update: Update, context: BotContext) -> None:
     if not access.is_staff:
         return await deny(update, context)
     assert context.user is not None
-    centres = [(c.id, c.name) for c in await context.db.list_centres() if access.can_manage(c.id)]
+    centres = [
+        (c.id, c.name) for c in await context.store.centres.all() if access.can_manage(c.id)
+    ]
     draft = Draft(KIND, "audience", {"centres": centres, "national": access.admin})
-    await context.db.save_draft(context.user.id, draft, context.now())
+    await context.store.drafts.save(context.user.id, draft, context.now())
     await send(update, context, await render_step(context, draft))
 
 
 async def _save(update: Update, context: BotContext, draft: Draft, problem: str = "") -> None:
     assert context.user is not None
-    await context.db.save_draft(context.user.id, draft, context.now())
+    await context.store.drafts.save(context.user.id, draft, context.now())
     await reply(update, context, await render_step(context, draft, problem))
 
 
 async def _load(update: Update, context: BotContext) -> Draft | None:
     assert context.user is not None
-    draft = await context.db.get_draft(context.user.id, context.now())
+    draft = await context.store.drafts.get(context.user.id, context.now())
     if draft is None or draft.kind != KIND:
         await show_stale(update, context)
         return None
@@ -191,7 +194,7 @@ async def on_audience(update: Update, context: BotContext) -> None:
     elif kind == "all" and access.admin:
         d.update(audience="all", centre=None, activity=None)
     elif kind == "a" and target is None:
-        rows = await context.db.list_activities(since=context.now())
+        rows = await context.store.activities.all(since=context.now())
         d["activities"] = [
             (a.id, a.title, when(context, a))
             for a, _ in rows
@@ -199,7 +202,7 @@ async def on_audience(update: Update, context: BotContext) -> None:
         ][:10]
         return await _save(update, context, Draft(KIND, "activity", d))
     elif kind == "a" and target is not None:
-        activity = await context.db.get_activity(target)
+        activity = await context.store.activities.get(target)
         if activity is None or not access.can_manage(activity.centre_id):
             return await deny(update, context)
         d.update(audience="activity", centre=activity.centre_id, activity=activity.id)
@@ -241,11 +244,11 @@ async def on_message(update: Update, context: BotContext, draft: Draft) -> None:
         )
     d["text"] = text
     assert context.user is not None
-    d["count"] = await context.db.count_audience(
+    d["count"] = await context.store.broadcasts.count_audience(
         d["audience"], d.get("centre"), d.get("activity"), context.user.id
     )
     if d.get("activity"):
-        guests = await context.db.list_guests(d["activity"])
+        guests = await context.store.signups.guests(d["activity"])
         d["guests"] = [name for _id, name in guests]
     await _save(update, context, Draft(KIND, "preview", d))
 
@@ -264,7 +267,7 @@ async def on_send(update: Update, context: BotContext) -> None:
         return await deny(update, context)
     assert context.user is not None and update.effective_chat is not None
     media = (d["media_kind"], d["media_id"]) if d.get("media_kind") else None
-    broadcast_id, _count = await context.db.create_broadcast(
+    broadcast_id, _count = await context.store.broadcasts.create(
         context.user.id,
         d["audience"],
         d.get("centre"),
@@ -273,14 +276,14 @@ async def on_send(update: Update, context: BotContext) -> None:
         media,
         context.now(),
     )
-    await context.db.delete_draft(context.user.id)
-    status = await context.db.broadcast_status(broadcast_id)
+    await context.store.drafts.delete(context.user.id)
+    status = await context.store.broadcasts.status(broadcast_id)
     assert status is not None
     screen = render_progress(status)
     await show(update, context, screen)
     query = update.callback_query
     if query is not None and query.message is not None:
-        await context.db.set_broadcast_report(
+        await context.store.broadcasts.set_report(
             broadcast_id, update.effective_chat.id, query.message.message_id
         )
     context.services.wake_dispatcher()
@@ -288,15 +291,15 @@ async def on_send(update: Update, context: BotContext) -> None:
 
 async def on_stop(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 1)
-    owner = await context.db.get_broadcast_owner(ids[0]) if ids else None
+    owner = await context.store.broadcasts.owner(ids[0]) if ids else None
     if ids is None or owner is None:
         return await show_stale(update, context)
     access = await context.access()
     assert context.user is not None
     if owner[0] != context.user.id and not access.can_manage(owner[1]):
         return await deny(update, context)
-    await context.db.stop_broadcast(ids[0], context.now())
-    status = await context.db.broadcast_status(ids[0])
+    await context.store.broadcasts.stop(ids[0], context.now())
+    status = await context.store.broadcasts.status(ids[0])
     if status is not None:
         await show(update, context, render_progress(status))
 
@@ -312,12 +315,12 @@ async def on_nav(update: Update, context: BotContext) -> None:
         return
     if cb.action is Action.ABORT:
         assert context.user is not None
-        await context.db.delete_draft(context.user.id)
+        await context.store.drafts.delete(context.user.id)
         return await show(update, context, Screen(context._("OK – nothing was sent.")))
     previous = {"activity": "audience", "message": "audience", "preview": "message"}
     if draft.step == "audience":
         assert context.user is not None
-        await context.db.delete_draft(context.user.id)
+        await context.store.drafts.delete(context.user.id)
         return await show(update, context, Screen(context._("OK – nothing was sent.")))
     await _save(update, context, Draft(KIND, previous[draft.step], dict[str, Any](draft.data)))
 

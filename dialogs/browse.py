@@ -16,8 +16,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import Activity, ActivityView, SignupStatus
 from bot.i18n import N_, Translator
+from bot.store.activities import Activity
+from bot.store.signups import ActivityView, SignupStatus
 from dialogs.common import (
     Screen,
     button,
@@ -184,18 +185,18 @@ async def list_screen(
 ) -> Screen:
     """Load one page of the user's upcoming activities and render it."""
     assert context.user is not None
-    db, user_id, now = context.db, context.user.id, context.now()
-    rows = await db.list_upcoming_for_user(user_id, now, page * PAGE_SIZE, PAGE_SIZE + 1)
+    store, user_id, now = context.store, context.user.id, context.now()
+    rows = await store.signups.upcoming_for(user_id, now, page * PAGE_SIZE, PAGE_SIZE + 1)
     if not rows and page > 0:  # an old "Next" button: the list got shorter since
-        page, rows = 0, await db.list_upcoming_for_user(user_id, now, 0, PAGE_SIZE + 1)
+        page, rows = 0, await store.signups.upcoming_for(user_id, now, 0, PAGE_SIZE + 1)
     extra = list(extra)
     staff = (await context.access()).may_count  # see their centres' activities without joining
-    if not staff and not await db.has_chosen_centre(user_id):
+    if not staff and not await store.people.has_chosen_centre(user_id):
         from dialogs.onboarding import picker_screen  # onboarding builds on this module
 
         none = context._("You have not chosen a centre yet.")
         return await picker_screen(context, f"{notice}\n\n{none}" if notice else none)
-    if not staff and not await db.list_user_centres(user_id):  # chose "national"
+    if not staff and not await store.people.centres(user_id):  # chose "national"
         label = context._("🏠 Choose your centre")
         extra.append([button(label, Route.SETTINGS, Action.ADD)])
     items = [(a, s, when(context, a), short_when(context, a)) for a, s in rows[:PAGE_SIZE]]
@@ -210,7 +211,7 @@ async def view_screen(
     if view is None or not is_open(view.activity, context.now()):
         return None
     manage = (await context.access()).can_manage(view.activity.centre_id)
-    guests = await context.db.list_guests(view.activity.id) if manage else []
+    guests = await context.store.signups.guests(view.activity.id) if manage else []
     starts = when(context, view.activity)
     speech = context.services.speech
     return render_card(
@@ -256,7 +257,7 @@ async def show_card(
 ) -> None:
     """Show an activity card, or why it cannot be shown."""
     assert context.user is not None
-    view = await context.db.get_activity_view(activity_id, context.user.id)
+    view = await context.store.signups.view(activity_id, context.user.id)
     screen = await view_screen(context, view, page, notice)
     if screen is None:
         return await show_stale(update, context, view.activity if view else None)

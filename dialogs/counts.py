@@ -21,8 +21,9 @@ from bot import callbacks, export
 from bot.access import Access
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import Activity, ActivityCounts
 from bot.i18n import Translator
+from bot.store.activities import Activity
+from bot.store.counts import ActivityCounts
 from dialogs.browse import card_lines, show_stale, when
 from dialogs.common import (
     MESSAGE_MAX,
@@ -92,7 +93,7 @@ async def counts_screen(context: BotContext, access: Access, page: int) -> Scree
     since = _midnight(today, _tz(context))  # today's started activities too: attendance
     until = _midnight(today + timedelta(days=HORIZON_DAYS + 1), _tz(context))
     # National activities too: each centre sends people, and ticks its own people there.
-    items = await context.db.activity_counts(
+    items = await context.store.counts.upcoming(
         access.scope(), since, until, page * PAGE_SIZE, PAGE_SIZE + 1, national=True
     )
     return render_counts(items[:PAGE_SIZE], page, len(items) > PAGE_SIZE, context)
@@ -102,8 +103,8 @@ async def card_screen(
     context: BotContext, access: Access, activity: Activity, page: int
 ) -> Screen:
     """An activity for coordinators: numbers, names (if theirs to see), centres, attendance."""
-    _, db = context._, context.db
-    item = await db.counts_of(activity.id) or ActivityCounts(activity, 0, 0, 0, 0)
+    _, store = context._, context.store
+    item = await store.counts.of(activity.id) or ActivityCounts(activity, 0, 0, 0, 0)
     lines = card_lines(activity, when(context, activity), _) + [""]
     places = str(activity.capacity) if activity.capacity is not None else "–"
     # Point 14 of issue 11: the signed-up count holds those signed up at the counter (no
@@ -112,11 +113,11 @@ async def card_screen(
     lines.append(_("Of them without a phone: {n}", n=item.guests))
     lines.append(_("Waiting list: {n}", n=item.waitlisted))
     scope = access.name_scope(activity.centre_id)
-    people = await db.participants(activity.id, scope) if scope is not False else []
+    people = await store.counts.participants(activity.id, scope) if scope is not False else []
     came = item.attended  # everyone's; at a national activity a centre's staff see their own
     walk_ins = item.walk_ins
     if isinstance(scope, list):
-        walk_ins = await db.walk_ins(activity.id, scope)
+        walk_ins = await store.attendance.walk_ins(activity.id, scope)
         came = sum(p.attended for p in people if not p.waitlisted) + walk_ins
     if came and walk_ins:
         lines.append(
@@ -139,12 +140,12 @@ async def card_screen(
             )
             lists.append((waiting_line, waiting, ", ", False))
     if activity.centre_id is None:
-        breakdown = await db.centre_breakdown(activity.id)
+        breakdown = await store.counts.centre_breakdown(activity.id)
         parts = [f"{esc(name or _('no centre'))} {n}" for name, n in breakdown]
         if parts:
             lists.append((lambda p: _("From the centres: {parts}", parts=p), parts, " · ", True))
         if access.sees_everything:  # the whole country: whose walk-ins the total holds
-            counted = await db.walk_ins_by_centre(activity.id)
+            counted = await store.attendance.walk_ins_by_centre(activity.id)
             walk = [f"{esc(name or _('no centre'))} {n}" for name, n in counted]
             if walk:
                 lists.append(
@@ -208,9 +209,15 @@ async def attendance_screen(
     context: BotContext, activity: Activity, scope: list[int] | None, notice: str = ""
 ) -> Screen:
     _ = context._
-    people = [p for p in await context.db.participants(activity.id, scope) if not p.waitlisted]
-    walk_ins = await context.db.walk_ins(activity.id, scope)  # as far as they see names
-    own = await context.db.walk_ins(activity.id, counts_for(await context.access(), activity))
+    people = [
+        p for p in await context.store.counts.participants(activity.id, scope) if not p.waitlisted
+    ]
+    walk_ins = await context.store.attendance.walk_ins(
+        activity.id, scope
+    )  # as far as they see names
+    own = await context.store.attendance.walk_ins(
+        activity.id, counts_for(await context.access(), activity)
+    )
     came = sum(p.attended for p in people) + walk_ins
     lines = [notice, ""] if notice else []
     lines += [
@@ -249,7 +256,7 @@ def _period(context: BotContext, which: str) -> tuple[int, int, str]:
 async def summary_screen(context: BotContext, access: Access, which: str) -> Screen:
     _ = context._
     since, until, title = _period(context, which)
-    s = await context.db.summary(access.scope(), since, min(until, context.now()))
+    s = await context.store.counts.summary(access.scope(), since, min(until, context.now()))
     lines = [
         "<b>" + esc(title) + "</b>",
         _("Activities held: {n}", n=s.held),
@@ -265,7 +272,7 @@ async def send_chart(update: Update, context: BotContext, access: Access) -> Non
     _, tz = context._, _tz(context)
     this_monday = _today(context) - timedelta(days=_today(context).weekday())
     first = this_monday - timedelta(weeks=CHART_WEEKS - 1)
-    series = await context.db.weekly(access.scope(), _midnight(first, tz), CHART_WEEKS)
+    series = await context.store.counts.weekly(access.scope(), _midnight(first, tz), CHART_WEEKS)
     labels = [_.day(first + timedelta(weeks=i)) for i in range(CHART_WEEKS)]
     png = export.weekly_chart(labels, [s for s, _t in series], [t for _s, t in series], _)
     assert update.effective_chat is not None
@@ -291,7 +298,7 @@ async def cmd_counts(update: Update, context: BotContext) -> None:
 
 async def _activity_for(update: Update, context: BotContext, activity_id: int) -> Activity | None:
     """The activity, if the user may see its figures; otherwise say why and return None."""
-    activity = await context.db.get_activity(activity_id)
+    activity = await context.store.activities.get(activity_id)
     if activity is None:
         await show_stale(update, context)
         return None
@@ -357,11 +364,11 @@ async def on_attend(update: Update, context: BotContext) -> None:
     if allowed is None:
         return
     activity, scope = allowed
-    visible = {p.signup_id for p in await context.db.participants(activity.id, scope)}
+    visible = {p.signup_id for p in await context.store.counts.participants(activity.id, scope)}
     if ids[1] not in visible:  # someone else's person, or a forged id
         return await deny(update, context)
     assert context.user is not None
-    await context.db.toggle_attendance(activity.id, ids[1], context.user.id, context.now())
+    await context.store.attendance.toggle(activity.id, ids[1], context.user.id, context.now())
     await show(update, context, await attendance_screen(context, activity, scope))
 
 
@@ -377,9 +384,11 @@ async def on_walk_in(update: Update, context: BotContext) -> None:
     centres = counts_for(await context.access(), activity)
     if ids[1]:
         centre = activity.centre_id if centres is None else centres[0] or None
-        await context.db.add_walk_in(activity.id, centre, context.user.id, context.now())
+        await context.store.attendance.add_walk_in(
+            activity.id, centre, context.user.id, context.now()
+        )
     else:
-        await context.db.remove_walk_in(activity.id, centres)
+        await context.store.attendance.remove_walk_in(activity.id, centres)
     await show(update, context, await attendance_screen(context, activity, scope))
 
 
@@ -448,7 +457,7 @@ async def on_export(update: Update, context: BotContext) -> None:
         return await deny(update, context)
     first, last = export_period(context, args[1])
     data, name = await export.export_file(
-        context.db,
+        context.store,
         access.scope(),
         args[0] == "m",
         first,

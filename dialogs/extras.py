@@ -18,7 +18,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks, media
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import Activity
+from bot.store.activities import Activity
 from dialogs.browse import is_open, join_button, show_stale, when
 from dialogs.common import Screen, button, esc, keyboard, send, tapped
 from dialogs.staff import deny
@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 async def _open_activity(update: Update, context: BotContext) -> Activity | None:
     ids = await tapped(update, context, 1)
-    activity = await context.db.get_activity(ids[0]) if ids else None
+    activity = await context.store.activities.get(ids[0]) if ids else None
     if activity is None or not is_open(activity, context.now()):
         await show_stale(update, context, activity)
         return None
@@ -68,7 +68,7 @@ async def _follow_up(
     """Below a file or voice message, the card's one clear next step again (it is out of
     sight above): a line about the person's place, and the sign-up (or back) button."""
     assert context.user is not None
-    view = await context.db.get_activity_view(activity.id, context.user.id)
+    view = await context.store.signups.view(activity.id, context.user.id)
     back = button(context._("⬅️ Back to the list"), Route.ACTIVITY, Action.PAGE, 0)
     if view is not None and view.my_status in ("confirmed", "waitlisted"):
         return "", keyboard([[back]])
@@ -131,7 +131,7 @@ async def send_poster(
 
 async def on_poster(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 1)
-    activity = await context.db.get_activity(ids[0]) if ids else None
+    activity = await context.store.activities.get(ids[0]) if ids else None
     if activity is None:
         return await show_stale(update, context)
     if not (await context.access()).can_manage(activity.centre_id):
@@ -147,7 +147,7 @@ async def cmd_poster(update: Update, context: BotContext) -> None:
     if not centres:
         return await deny(update, context)
     for centre_id in centres:
-        centre = await context.db.get_centre(centre_id)
+        centre = await context.store.centres.get(centre_id)
         if centre is not None:
             link = f"https://t.me/{context.bot.username}?start=c-{centre.slug}"
             await send_poster(update, context, centre.name, link)

@@ -29,8 +29,9 @@ from telegram.ext import (
 from bot import callbacks, validate
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import Draft, LineMessage
 from bot.i18n import translator
+from bot.store.drafts import Draft
+from bot.store.line import LineMessage
 from dialogs.browse import show_stale
 from dialogs.common import Screen, button, esc, keyboard, send, short, show, tapped
 from dialogs.staff import deny
@@ -56,7 +57,7 @@ async def on_write(update: Update, context: BotContext) -> None:
         return await show_stale(update, context)
     assert context.user is not None
     present = show if ids[0] == 0 or _is_line_screen(update) else _send_new
-    centres = await context.db.list_user_centres(context.user.id)
+    centres = await context.store.people.centres(context.user.id)
     chosen = [c for c in centres if c.id == ids[0]] if ids[0] else centres
     if not chosen:
         text = context._("First choose your centre – then you can write to its staff.")
@@ -68,7 +69,7 @@ async def on_write(update: Update, context: BotContext) -> None:
         screen = Screen(text, keyboard(rows + [abort_row(context)]))
         return await present(update, context, screen)
     centre = chosen[0]
-    await context.db.save_draft(
+    await context.store.drafts.save(
         context.user.id,
         Draft("line", "message", {"centre": centre.id, "name": centre.name}),
         context.now(),
@@ -78,7 +79,7 @@ async def on_write(update: Update, context: BotContext) -> None:
         " Only the staff can see it.",
         centre="<b>" + esc(centre.name) + "</b>",
     )
-    if not await context.db.line_recipients(centre.id):
+    if not await context.store.line.recipients(centre.id):
         # Said before they type: it is kept, not lost (see deliver_waiting).
         text += "\n\n" + context._(
             "Right now no one from the staff can get messages. They get yours as soon as one"
@@ -106,7 +107,7 @@ async def _send_new(update: Update, context: BotContext, screen: Screen) -> None
 async def on_text(update: Update, context: BotContext, draft: Draft) -> None:
     """The typed message (to staff) or reply (to a person)."""
     assert update.message is not None and context.user is not None
-    _, db = context._, context.db
+    _, store = context._, context.store
     try:
         text = validate.clean_text(
             update.message.text or "", "description", TEXT_MAX, required=True
@@ -115,7 +116,7 @@ async def on_text(update: Update, context: BotContext, draft: Draft) -> None:
         problem = _("Please write text, at most {n} characters.", n=TEXT_MAX)
         await send(update, context, Screen(problem, keyboard([abort_row(context)])))
         return
-    await db.delete_draft(context.user.id)
+    await store.drafts.delete(context.user.id)
     if draft.kind == "reply":
         return await _send_reply(update, context, draft, text)
     await _pass_on(update, context, draft, text, None)
@@ -127,8 +128,8 @@ async def _pass_on(
     """A typed message (or a voice message's file_id with its caption) to the centre's staff:
     sent now to those who can get it, else kept until one of them uses the bot."""
     assert context.user is not None
-    _, db, now = context._, context.db, context.now()
-    if await db.count_line_messages(context.user.id, now) >= PER_HOUR:
+    _, store, now = context._, context.store, context.now()
+    if await store.line.count_recent(context.user.id, now) >= PER_HOUR:
         notice = _(
             "You have written a lot this hour. Please wait a little, or talk to the staff"
             " at your centre."
@@ -136,8 +137,8 @@ async def _pass_on(
         await send(update, context, Screen(notice))
         return
     centre_id, name = draft.data["centre"], draft.data["name"]
-    staff = await db.line_recipients(centre_id)
-    message_id = await db.add_line_message(
+    staff = await store.line.recipients(centre_id)
+    message_id = await store.line.add(
         context.user.id, centre_id, text, now, voice=voice, delivered=bool(staff)
     )
     message = LineMessage(
@@ -147,7 +148,7 @@ async def _pass_on(
     for staff_id in staff:
         reached += await _to_staff(context, staff_id, message, waited=False)
     if staff and not reached:
-        await db.mark_line_waiting(message_id)  # nobody could get it: it waits for the next
+        await store.line.mark_waiting(message_id)  # nobody could get it: it waits for the next
     if reached:
         done = _(
             "✅ Sent to the staff at {centre}. They will answer here when they can.",
@@ -166,7 +167,9 @@ async def _to_staff(
     context: BotContext, staff_id: int, message: LineMessage, *, waited: bool
 ) -> bool:
     """One message to one staff member, with the reply button; whether it got there."""
-    _ = translator(await context.db.get_locale(staff_id) or context.config.bot.default_locale)
+    _ = translator(
+        await context.store.people.locale(staff_id) or context.config.bot.default_locale
+    )
     name, centre = esc(message.first_name), esc(message.centre)
     if message.voice:
         parts = [_("🎤 A voice message from {name} ({centre})", name=name, centre=centre)]
@@ -194,31 +197,31 @@ async def _to_staff(
 
 async def on_reply(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 1)
-    found = await context.db.get_line_message(ids[0], context.now() - KEPT_S) if ids else None
+    found = await context.store.line.get(ids[0], context.now() - KEPT_S) if ids else None
     if ids is None or found is None:
         return await show_stale(update, context)
     _user_id, centre_id, first_name = found
     if not (await context.access()).can_manage(centre_id):
         return await deny(update, context)
     assert context.user is not None
-    await context.db.save_draft(
+    await context.store.drafts.save(
         context.user.id,
         Draft("reply", "message", {"message": ids[0], "centre": centre_id}),
         context.now(),
     )
     text = context._("Write your answer to {name}.", name=esc(first_name))
-    if await context.db.line_replied(ids[0]):
+    if await context.store.line.replied(ids[0]):
         text = context._("Someone from the staff has answered already.") + "\n" + text
     await send(update, context, Screen(text, keyboard([abort_row(context)])))
 
 
 async def _send_reply(update: Update, context: BotContext, draft: Draft, text: str) -> None:
-    found = await context.db.get_line_message(draft.data["message"], context.now() - KEPT_S)
+    found = await context.store.line.get(draft.data["message"], context.now() - KEPT_S)
     if found is None or not (await context.access()).can_manage(found[1]):
         return await deny(update, context)
     user_id, centre_id, first_name = found
-    centre = await context.db.get_centre(centre_id)
-    _ = translator(await context.db.get_locale(user_id) or context.config.bot.default_locale)
+    centre = await context.store.centres.get(centre_id)
+    _ = translator(await context.store.people.locale(user_id) or context.config.bot.default_locale)
     head = _("💬 An answer from {centre}:", centre=esc(centre.name if centre else ""))
     again = button(_("💬 Write again"), Route.LINE, Action.WRITE, centre_id)
     try:
@@ -231,7 +234,7 @@ async def _send_reply(update: Update, context: BotContext, draft: Draft, text: s
         )
         await send(update, context, Screen(notice))
         return
-    await context.db.mark_replied(draft.data["message"], context.now())
+    await context.store.line.mark_replied(draft.data["message"], context.now())
     await send(
         update,
         context,
@@ -243,7 +246,7 @@ async def on_abort(update: Update, context: BotContext) -> None:
     if await tapped(update, context, 0) is None:
         return await show_stale(update, context)
     assert context.user is not None
-    await context.db.delete_draft(context.user.id)
+    await context.store.drafts.delete(context.user.id)
     await show(update, context, Screen(context._("OK – nothing was sent.")))
 
 
@@ -255,7 +258,7 @@ async def on_media(update: Update, context: BotContext) -> None:
     message = update.message
     if context.user is None or message is None:
         return
-    draft = await context.db.get_draft(context.user.id, context.now())
+    draft = await context.store.drafts.get(context.user.id, context.now())
     if draft is None or draft.kind != "line":
         return
     if message.voice is None:
@@ -264,7 +267,7 @@ async def on_media(update: Update, context: BotContext) -> None:
         )
         await send(update, context, Screen(only, keyboard([abort_row(context)])))
         raise ApplicationHandlerStop
-    await context.db.delete_draft(context.user.id)
+    await context.store.drafts.delete(context.user.id)
     await _pass_on(update, context, draft, _caption(message.caption), message.voice.file_id)
     raise ApplicationHandlerStop
 
@@ -286,10 +289,10 @@ async def deliver_waiting(update: object, context: BotContext) -> None:
     if update.message is None and update.callback_query is None:
         return  # e.g. they blocked the bot
     now = context.now()
-    waiting = await context.db.take_waiting_line_messages(context.user.id, now - KEPT_S, now)
+    waiting = await context.store.line.take_waiting(context.user.id, now - KEPT_S, now)
     for message in waiting:
         if not await _to_staff(context, context.user.id, message, waited=True):
-            await context.db.mark_line_waiting(message.id)
+            await context.store.line.mark_waiting(message.id)
 
 
 # Registered in bot/app.py around the dialogs. Group -1 runs before the dialogs, next to the

@@ -20,7 +20,7 @@ from telegram.ext import (
 from bot.access import Access
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import Draft
+from bot.store.drafts import Draft
 from dialogs import broadcast, browse, line, mine, onboarding, settings, staff
 from dialogs.common import (
     MENU_ACTIVITIES,
@@ -92,8 +92,8 @@ async def end_dialog(update: Update, context: BotContext) -> None:
     if command in LOOK_ONLY:
         return
     if command or menu_action(message.text, context.config.bot.locales):
-        draft = await context.db.get_draft(context.user.id, context.now())
-        await context.db.delete_draft(context.user.id)
+        draft = await context.store.drafts.get(context.user.id, context.now())
+        await context.store.drafts.delete(context.user.id)
         said = stopped(context, draft) if draft is not None else None
         if said:
             await send(update, context, Screen(said))
@@ -150,7 +150,7 @@ async def _to_draft(update: Update, context: BotContext) -> bool:
     or a voice message, staff dialogs ask for text (dialogs/staff.py on_text). A message to
     staff never gets here unless it is text: dialogs/line.py on_media takes the rest first."""
     assert context.user is not None
-    draft = await context.db.get_draft(context.user.id, context.now())
+    draft = await context.store.drafts.get(context.user.id, context.now())
     if draft is None:
         return False
     if draft.kind == onboarding.PICK:  # the centre picker is open: typed text searches it

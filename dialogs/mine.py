@@ -12,8 +12,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import Activity, CancelOutcome, JoinOutcome, SignupStatus
 from bot.i18n import Translator
+from bot.store.activities import Activity
+from bot.store.signups import CancelOutcome, JoinOutcome, SignupStatus
 from dialogs.browse import show_stale, when
 from dialogs.common import Screen, button, esc, keyboard, pager, peek, short, show, tapped
 from dialogs.signup import cancel_toast, join_toast
@@ -60,7 +61,7 @@ async def mine_screen(
 ) -> Screen:
     """Load and render one page of the user's sign-ups."""
     assert context.user is not None
-    rows = await context.db.list_user_signups(context.user.id, context.now())
+    rows = await context.store.signups.of_user(context.user.id, context.now())
     chunk = rows[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     if not chunk and page > 0:
         page, chunk = 0, rows[:PAGE_SIZE]
@@ -86,7 +87,7 @@ async def on_leave(update: Update, context: BotContext) -> None:
         return await show_stale(update, context)
     activity_id, page = ids
     assert context.user is not None
-    result = await context.db.cancel_signup(
+    result = await context.store.signups.cancel(
         activity_id,
         context.user.id,
         context.now(),
@@ -118,7 +119,7 @@ async def on_undo(update: Update, context: BotContext) -> None:
         return await show_stale(update, context)
     activity_id, page = ids
     assert context.user is not None
-    result = await context.db.join_activity(
+    result = await context.store.signups.join(
         activity_id,
         context.user.id,
         context.now(),

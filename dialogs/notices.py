@@ -21,15 +21,9 @@ from telegram.ext import CallbackQueryHandler, ChatMemberHandler
 from bot import callbacks
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import (
-    ActivityView,
-    CancelOutcome,
-    JoinOutcome,
-    Notice,
-    NoticeKind,
-    SignupStatus,
-)
 from bot.i18n import Translator, translator
+from bot.store.notifications import Notice, NoticeKind
+from bot.store.signups import ActivityView, CancelOutcome, JoinOutcome, SignupStatus
 from dialogs.browse import card_lines, is_open, list_screen, show_stale, view_screen, when
 from dialogs.common import Screen, button, esc, keyboard, peek, shown
 from dialogs.signup import cancel_toast, join_toast, left_notice
@@ -115,7 +109,7 @@ async def _open_view(update: Update, context: BotContext) -> ActivityView | None
     """The tapped activity as the person sees it; None (having said why) when it is gone."""
     ids = peek(update, 1)
     assert context.user is not None
-    view = await context.db.get_activity_view(ids[0], context.user.id) if ids else None
+    view = await context.store.signups.view(ids[0], context.user.id) if ids else None
     if view is None or not is_open(view.activity, context.now()):
         await show_stale(update, context, view.activity if view else None)
         return None
@@ -174,7 +168,7 @@ async def on_give_away(update: Update, context: BotContext) -> None:
         return await show_stale(update, context)
     assert context.user is not None
     services = context.services
-    result = await context.db.cancel_signup(
+    result = await context.store.signups.cancel(
         ids[0],
         context.user.id,
         context.now(),
@@ -213,7 +207,7 @@ async def on_rejoin(update: Update, context: BotContext) -> None:
         return await show_stale(update, context)
     assert context.user is not None
     services = context.services
-    result = await context.db.join_activity(
+    result = await context.store.signups.join(
         ids[0],
         context.user.id,
         context.now(),
@@ -242,7 +236,7 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
     if change is None or change.chat.type != "private":
         return
     blocked = change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT)
-    await context.db.set_user_active(change.chat.id, not blocked)
+    await context.store.people.set_active(change.chat.id, not blocked)
 
 
 HANDLERS = [

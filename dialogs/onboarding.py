@@ -22,8 +22,9 @@ from bot import callbacks
 from bot.access import Access
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import Centre, Draft, fold
 from bot.i18n import Translator
+from bot.store.centres import Centre, fold
+from bot.store.drafts import Draft
 from dialogs import privacy, roles
 from dialogs.browse import gone_notice, list_screen, show_stale, view_screen
 from dialogs.common import (
@@ -231,7 +232,7 @@ def _centre_button(centre: Centre, centres: list[Centre]) -> InlineKeyboardButto
 async def picker_screen(context: BotContext, notice: str = "") -> Screen:
     """Load the centres and render the picker's first screen; typed text now searches them."""
     await _open_picker(context)
-    centres = picker_order(await context.db.list_centres())
+    centres = picker_order(await context.store.centres.all())
     return render_picker(centres, context.config.bot.locales, context._, notice)
 
 
@@ -239,23 +240,23 @@ async def _open_picker(context: BotContext) -> None:
     """While the picker is open, typed text is a search (a draft of kind PICK says so); a staff
     dialog waiting for typed text is never replaced."""
     assert context.user is not None
-    draft = await context.db.get_draft(context.user.id, context.now())
+    draft = await context.store.drafts.get(context.user.id, context.now())
     if draft is None or draft.kind == PICK:
-        await context.db.save_draft(context.user.id, Draft(PICK, "search", {}), context.now())
+        await context.store.drafts.save(context.user.id, Draft(PICK, "search", {}), context.now())
 
 
 async def _close_picker(context: BotContext) -> None:
     assert context.user is not None
-    draft = await context.db.get_draft(context.user.id, context.now())
+    draft = await context.store.drafts.get(context.user.id, context.now())
     if draft is not None and draft.kind == PICK:
-        await context.db.delete_draft(context.user.id)
+        await context.store.drafts.delete(context.user.id)
 
 
 async def on_search(update: Update, context: BotContext, draft: Draft) -> None:
     """Typed text while the picker is open: the centres whose name or town holds it."""
     assert update.message is not None and update.message.text is not None
     text = update.message.text
-    found = picker_order(await context.db.search_centres(text))
+    found = picker_order(await context.store.centres.search(text))
     await _open_picker(context)  # typing again searches again, for another day
     if not found:
         asked = "<b>" + esc(short(text)) + "</b>"
@@ -267,14 +268,14 @@ async def on_search(update: Update, context: BotContext, draft: Draft) -> None:
         )
         await send(update, context, await picker_screen(context, notice))
         return
-    centres = picker_order(await context.db.list_centres())
+    centres = picker_order(await context.store.centres.all())
     await send(update, context, render_found(text, found, centres, context._))
 
 
 async def cmd_start(update: Update, context: BotContext) -> None:
     assert context.user is not None
     payload = context.args[0] if context.args else ""
-    first = await context.db.mark_notice_shown(context.user.id)  # the first /start only
+    first = await context.store.people.mark_notice_shown(context.user.id)  # the first /start only
     if first:
         await _follow_phone(update, context)
     hello = context._("Hi {name}! 👋", name=esc(context.user.first_name))
@@ -284,7 +285,7 @@ async def cmd_start(update: Update, context: BotContext) -> None:
         welcome += "\n\n" + privacy.notice_text(context)
     await send(update, context, Screen(welcome), menu=True)
     if match := _CENTRE_LINK.match(payload):
-        centre = await context.db.get_centre_by_slug(match.group(1))
+        centre = await context.store.centres.by_slug(match.group(1))
         if centre is not None:
             return await _joined(update, context, centre)
         notice = context._("I can't find that centre. Please choose it here:")
@@ -297,7 +298,7 @@ async def cmd_start(update: Update, context: BotContext) -> None:
     if access.may_count:  # staff, coordinators, admins: their own start screen
         await roles.set_staff_menu(context, context.user.id, context._.locale)
         return await show(update, context, await _staff_screen(context, access, update))
-    if await context.db.has_chosen_centre(context.user.id):
+    if await context.store.people.has_chosen_centre(context.user.id):
         return await show(
             update, context, await list_screen(context, 0, extra=_offer(context, update))
         )
@@ -310,7 +311,7 @@ async def _follow_phone(update: Update, context: BotContext) -> None:
     phone = _phone_language(update)
     bot = context.config.bot
     if phone in bot.locales and phone != context.user.locale == bot.default_locale:
-        await context.db.set_user_locale(context.user.id, phone)
+        await context.store.people.set_locale(context.user.id, phone)
         context.user = dataclasses.replace(context.user, locale=phone)
         context.set_locale(phone)
 
@@ -325,7 +326,7 @@ async def _staff_screen(context: BotContext, access: Access, update: Update) -> 
     """Staff and coordinators at /start: who they are here, their commands, and the next
     activities (of their centres, and national ones) — each card with the staff buttons."""
     _ = context._
-    names = {c.id: c.name for c in await context.db.list_centres()}
+    names = {c.id: c.name for c in await context.store.centres.all()}
 
     def at(ids: frozenset[int]) -> str:  # someone may be staff at many: what fits (issue 11)
         found = ["<b>" + esc(names[i]) + "</b>" for i in sorted(ids) if i in names]
@@ -366,7 +367,7 @@ def _offer(context: BotContext, update: Update) -> list[list[InlineKeyboardButto
 
 async def _joined(update: Update, context: BotContext, centre: Centre) -> None:
     assert context.user is not None
-    await context.db.join_centre(context.user.id, centre.id, context.now())
+    await context.store.people.join_centre(context.user.id, centre.id, context.now())
     notice = context._(
         "Welcome to {centre}! Here is what's on:", centre="<b>" + esc(centre.name) + "</b>"
     )
@@ -377,10 +378,10 @@ async def _joined(update: Update, context: BotContext, centre: Centre) -> None:
 
 async def _open_activity(update: Update, context: BotContext, activity_id: int) -> None:
     assert context.user is not None
-    activity = await context.db.get_activity(activity_id)
+    activity = await context.store.activities.get(activity_id)
     if activity is not None and activity.centre_id is not None:
-        await context.db.join_centre(context.user.id, activity.centre_id, context.now())
-    view = await context.db.get_activity_view(activity_id, context.user.id)
+        await context.store.people.join_centre(context.user.id, activity.centre_id, context.now())
+    view = await context.store.signups.view(activity_id, context.user.id)
     screen = await view_screen(context, view, 0)
     if screen is None:
         notice = gone_notice(context, activity, link=True)
@@ -402,7 +403,7 @@ async def on_group(update: Update, context: BotContext) -> None:
     if ids is None:
         return await show_stale(update, context)
     lo, hi = ids
-    centres = picker_order(await context.db.list_centres())
+    centres = picker_order(await context.store.centres.all())
     if not 0 <= lo < hi <= len(centres) or len(centres) <= FAN:
         return await show(update, context, await picker_screen(context))
     await _open_picker(context)
@@ -411,7 +412,7 @@ async def on_group(update: Update, context: BotContext) -> None:
 
 async def on_join(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 1)
-    centre = await context.db.get_centre(ids[0]) if ids else None
+    centre = await context.store.centres.get(ids[0]) if ids else None
     if centre is None:
         return await show_stale(update, context)
     await _joined(update, context, centre)
@@ -421,7 +422,7 @@ async def on_national(update: Update, context: BotContext) -> None:
     if await tapped(update, context, 0) is None:
         return await show_stale(update, context)
     assert context.user is not None
-    await context.db.choose_national(context.user.id)
+    await context.store.people.choose_national(context.user.id)
     await _close_picker(context)
     notice = context._("Here are the national activities – for everyone, from all centres:")
     await show(update, context, await list_screen(context, 0, notice))

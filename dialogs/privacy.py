@@ -18,8 +18,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks
 from bot.callbacks import Action, Route
 from bot.context import BotContext, Services
-from bot.db import Activity
 from bot.i18n import N_
+from bot.store.activities import Activity
 from dialogs.browse import show_stale, when
 from dialogs.common import Screen, button, esc, keyboard, language_name, send, show, tapped
 
@@ -107,7 +107,7 @@ def _staff_lines(context: BotContext, data: dict[str, Any]) -> list[str]:
 async def cmd_my_data(update: Update, context: BotContext) -> None:
     assert context.user is not None
     _ = context._
-    data = await context.db.personal_data(context.user.id)
+    data = await context.store.privacy.personal_data(context.user.id)
     if data is None:  # pragma: no cover - the middleware has just stored the person
         return
     centres = ", ".join(esc(c["name"]) for c in data["centres"]) or _("none")
@@ -206,7 +206,7 @@ async def on_erase(update: Update, context: BotContext) -> None:
         return await show_stale(update, context)
     assert context.user is not None
     services = context.services
-    await context.db.forget_user(context.user.id, context.now(), services.planner)
+    await context.store.privacy.forget(context.user.id, context.now(), services.planner)
     services.wake_dispatcher()  # someone may have moved up from a waiting list
     logger.info("a user erased their data")
     text = context._(
@@ -218,15 +218,15 @@ async def on_erase(update: Update, context: BotContext) -> None:
 
 async def run_retention(services: Services) -> tuple[int, int]:
     """Erase people not seen for `forget_after`, and announcements older than 90 days."""
-    assert services.database is not None
-    db, now = services.database, services.clock.now()
+    assert services.store is not None
+    store, now = services.store, services.clock.now()
     people = 0
-    for user_id in await db.inactive_users(now - services.config.privacy.forget_after):
-        people += await db.forget_user(user_id, now, services.planner)
-    announcements = await db.purge_broadcasts(now - ANNOUNCEMENTS_KEPT_S)
-    await db.purge_line_messages(now - LINE_KEPT_S, now)
-    await db.purge_drafts(now)
-    await db.forget_guest_names(now - GUEST_NAMES_KEPT_S)
+    for user_id in await store.people.inactive(now - services.config.privacy.forget_after):
+        people += await store.privacy.forget(user_id, now, services.planner)
+    announcements = await store.broadcasts.purge(now - ANNOUNCEMENTS_KEPT_S)
+    await store.line.purge(now - LINE_KEPT_S, now)
+    await store.drafts.purge(now)
+    await store.signups.forget_guest_names(now - GUEST_NAMES_KEPT_S)
     if people or announcements:
         logger.info(
             "retention: erased %d inactive people and %d old announcements", people, announcements

@@ -20,8 +20,8 @@ from bot import callbacks
 from bot.access import load_access
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import Invitation, InvitationOutcome
 from bot.i18n import N_, translator
+from bot.store.roles import Invitation, InvitationOutcome
 from dialogs.browse import show_stale
 from dialogs.common import (
     Screen,
@@ -66,7 +66,7 @@ ADMIN_COMMANDS = (("inviter", "invite", N_("Invite new staff")),)
 async def set_staff_menu(context: BotContext, user_id: int, locale: str) -> None:
     """Show the commands of this person's roles in their Telegram menu (their chat only)."""
     _ = translator(locale)
-    access = await load_access(context.db, context.config, user_id)
+    access = await load_access(context.store, context.config, user_id)
     entries: tuple[tuple[str, str, str], ...] = USER_COMMANDS
     if access.is_staff:
         entries += STAFF_COMMANDS
@@ -84,7 +84,7 @@ async def set_staff_menu(context: BotContext, user_id: int, locale: str) -> None
 async def accept(update: Update, context: BotContext, token: str) -> None:
     """/start s-<token>: become staff of the invitation's centre."""
     assert context.user is not None
-    result = await context.db.use_invitation(
+    result = await context.store.roles.use_invitation(
         token, context.user.id, context.now(), admins=context.config.bot.admins
     )
     centre = result.centre
@@ -108,7 +108,7 @@ async def accept(update: Update, context: BotContext, token: str) -> None:
 
 async def _centres_screen(context: BotContext, page: int) -> Screen:
     access = await context.access()
-    centres = [c for c in await context.db.list_centres() if access.can_manage(c.id)]
+    centres = [c for c in await context.store.centres.all() if access.can_manage(c.id)]
     chunk = centres[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     rows = [[button(short(c.name), Route.STAFF, Action.INVITE, c.id)] for c in chunk]
     rows.append(pager(Route.STAFF, page, len(centres) > (page + 1) * PAGE_SIZE, context._))
@@ -135,7 +135,7 @@ async def on_page(update: Update, context: BotContext) -> None:
 
 async def on_invite(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 1)
-    centre = await context.db.get_centre(ids[0]) if ids else None
+    centre = await context.store.centres.get(ids[0]) if ids else None
     if centre is None:
         return await show_stale(update, context)
     if not (await context.access()).admin:
@@ -144,7 +144,9 @@ async def on_invite(update: Update, context: BotContext) -> None:
     token = secrets.token_urlsafe(12)
     while token.startswith("-"):  # would read as an option in `role invitations --withdraw`
         token = secrets.token_urlsafe(12)
-    await context.db.create_invitation(token, centre.id, context.user.id, context.now() + VALID_S)
+    await context.store.roles.create_invitation(
+        token, centre.id, context.user.id, context.now() + VALID_S
+    )
     link = f"https://t.me/{context.bot.username}?start=s-{token}"
     text = context._(
         "Send this link to the new staff member at {centre}. It works once, for 7 days:\n{link}",
@@ -162,7 +164,7 @@ def tag(token: str) -> str:
 
 async def _own_links(context: BotContext) -> list[Invitation]:
     assert context.user is not None
-    return await context.db.open_invitations(context.now(), created_by=context.user.id)
+    return await context.store.roles.open_invitations(context.now(), created_by=context.user.id)
 
 
 async def _links_screen(context: BotContext, page: int, notice: str = "") -> Screen:
@@ -253,7 +255,7 @@ async def on_withdraw_ok(update: Update, context: BotContext) -> None:
     if link is None:
         return
     assert context.user is not None
-    if await context.db.withdraw_invitation(link.token, context.now(), context.user.id):
+    if await context.store.roles.withdraw_invitation(link.token, context.now(), context.user.id):
         logger.info("user %s withdrew an invitation to centre %s", context.user.id, link.centre.id)
         notice = context._("✅ The link is withdrawn. It no longer works.")
     else:  # used or withdrawn a moment ago

@@ -14,8 +14,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import Centre
 from bot.i18n import Translator
+from bot.store.centres import Centre
 from dialogs.browse import list_screen, show_stale
 from dialogs.common import (
     Screen,
@@ -123,10 +123,10 @@ def render_leave_question(centre: Centre, _: Translator) -> Screen:
 async def settings_screen(context: BotContext, notice: str = "", page: int = 0) -> Screen:
     """Load and render the settings screen."""
     assert context.user is not None
-    memberships = await context.db.list_memberships(context.user.id)
-    reminders_on = await context.db.reminders_on(context.user.id)
+    memberships = await context.store.people.memberships(context.user.id)
+    reminders_on = await context.store.people.reminders_on(context.user.id)
     locales = context.config.bot.locales
-    line = await context.db.line_settings(context.user.id)
+    line = await context.store.line.settings(context.user.id)
     if page * CENTRES_PER_PAGE >= len(memberships):  # an old "Next": fewer centres since
         page = 0
     return render_settings(memberships, reminders_on, locales, context._, notice, line, page)
@@ -146,7 +146,7 @@ async def on_menu(update: Update, context: BotContext) -> None:
     if kind != "c":
         return await show(update, context, await settings_screen(context, page=number))
     assert context.user is not None
-    for centre, announcements in await context.db.list_memberships(context.user.id):
+    for centre, announcements in await context.store.people.memberships(context.user.id):
         if centre.id == number:
             return await show(update, context, render_centre(centre, announcements, context._))
     await show_stale(update, context)  # not one of theirs (any more)
@@ -158,7 +158,7 @@ async def on_language(update: Update, context: BotContext) -> None:
         return await show_stale(update, context)
     locale, back = args
     assert context.user is not None
-    await context.db.set_user_locale(context.user.id, locale)
+    await context.store.people.set_locale(context.user.id, locale)
     context.set_locale(locale)
     if back == "c":
         await show(update, context, await picker_screen(context))
@@ -176,7 +176,9 @@ async def on_reminders(update: Update, context: BotContext) -> None:
         return await show_stale(update, context)
     assert context.user is not None
     on = ids[0] == 1
-    await context.db.set_reminders(context.user.id, on, context.now(), context.services.planner)
+    await context.store.people.set_reminders(
+        context.user.id, on, context.now(), context.services.planner
+    )
     context.services.wake_dispatcher()
     notice = context._("🔔 You will get reminders.") if on else context._("🔕 No more reminders.")
     await show(update, context, await settings_screen(context, notice))
@@ -187,8 +189,8 @@ async def on_announcements(update: Update, context: BotContext) -> None:
     if ids is None or ids[1] > 1:
         return await show_stale(update, context)
     assert context.user is not None
-    centre = await context.db.get_centre(ids[0])
-    if centre is None or not await context.db.set_announcements(
+    centre = await context.store.centres.get(ids[0])
+    if centre is None or not await context.store.people.set_announcements(
         context.user.id, ids[0], bool(ids[1])
     ):
         return await show_stale(update, context)
@@ -206,7 +208,7 @@ async def on_line_on(update: Update, context: BotContext) -> None:
     if ids is None or ids[1] > 1:
         return await show_stale(update, context)
     assert context.user is not None
-    if not await context.db.set_line(context.user.id, ids[0], bool(ids[1])):
+    if not await context.store.line.set_on(context.user.id, ids[0], bool(ids[1])):
         return await show_stale(update, context)
     notice = (
         context._("💬 You get messages from users again.")
@@ -224,7 +226,7 @@ async def on_add(update: Update, context: BotContext) -> None:
 
 async def on_leave(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 1)
-    centre = await context.db.get_centre(ids[0]) if ids else None
+    centre = await context.store.centres.get(ids[0]) if ids else None
     if centre is None:
         return await show_stale(update, context)
     await show(update, context, render_leave_question(centre, context._))
@@ -232,11 +234,11 @@ async def on_leave(update: Update, context: BotContext) -> None:
 
 async def on_leave_ok(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 1)
-    centre = await context.db.get_centre(ids[0]) if ids else None
+    centre = await context.store.centres.get(ids[0]) if ids else None
     if centre is None:
         return await show_stale(update, context)
     assert context.user is not None
-    await context.db.leave_centre(context.user.id, centre.id)
+    await context.store.people.leave_centre(context.user.id, centre.id)
     notice = context._("{centre} is no longer on your list.", centre=esc(centre.name))
     await show(update, context, await settings_screen(context, notice))
 

@@ -14,7 +14,7 @@ from telegram.ext import CallbackQueryHandler
 from bot import callbacks
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import CancelOutcome, CancelResult, JoinOutcome, JoinResult, SignupStatus
+from bot.store.signups import CancelOutcome, CancelResult, JoinOutcome, JoinResult, SignupStatus
 from dialogs.browse import show_stale, view_screen
 from dialogs.common import peek, show
 
@@ -55,7 +55,7 @@ async def on_join(update: Update, context: BotContext) -> None:
         return await show_stale(update, context)
     activity_id, page = ids
     assert context.user is not None
-    result = await context.db.join_activity(
+    result = await context.store.signups.join(
         activity_id,
         context.user.id,
         context.now(),
@@ -76,7 +76,7 @@ async def on_leave(update: Update, context: BotContext) -> None:
         return await show_stale(update, context)
     activity_id, page = ids
     assert context.user is not None
-    result = await context.db.cancel_signup(
+    result = await context.store.signups.cancel(
         activity_id,
         context.user.id,
         context.now(),

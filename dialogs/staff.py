@@ -4,7 +4,7 @@ Who: staff of a centre (admins: any centre and national). Entry: /ny_aktivitet, 
 buttons on an activity card. Steps: title (typed) → day → time → place → places → preview →
 "Opret"; each step has "Tilbage" and "Fortryd", and typing works where a button would.
 State: the draft table (a restart mid-dialog loses nothing). Every tap re-checks the role.
-Writes: activity, signup (guests), notifications (through db: changes and cancellations).
+Writes: activity, signup (guests), notifications (through store: changes and cancellations).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks, validate
 from bot.callbacks import Action, Route
 from bot.context import BotContext
-from bot.db import Activity, Draft, JoinOutcome, NewActivity
+from bot.store.activities import Activity, NewActivity
+from bot.store.drafts import Draft
+from bot.store.signups import JoinOutcome
 from dialogs.browse import card_lines, is_open, show_card, show_stale, view_screen, when
 from dialogs.common import (
     Screen,
@@ -190,7 +192,7 @@ async def cmd_new_activity(update: Update, context: BotContext) -> None:
     if not access.is_staff:
         return await deny(update, context)
     assert context.user is not None
-    centres = [c for c in await context.db.list_centres() if access.can_manage(c.id)]
+    centres = [c for c in await context.store.centres.all() if access.can_manage(c.id)]
     choices = [(c.id, c.name) for c in centres]
     if access.admin:
         choices.append((0, context._("🌍 National – for all centres")))
@@ -198,18 +200,18 @@ async def cmd_new_activity(update: Update, context: BotContext) -> None:
     draft = Draft(NEW, "centre" if len(choices) > 1 else "title", data)
     if len(choices) == 1:
         draft = await _with_centre(context, draft, choices[0][0])
-    await context.db.save_draft(context.user.id, draft, context.now())
+    await context.store.drafts.save(context.user.id, draft, context.now())
     await send(update, context, await render_step(context, draft))
 
 
 async def _with_centre(context: BotContext, draft: Draft, centre_id: int) -> Draft:
-    centre = await context.db.get_centre(centre_id) if centre_id else None
+    centre = await context.store.centres.get(centre_id) if centre_id else None
     data = dict(
         draft.data,
         centre=centre.id if centre else None,
         centre_name=centre.name if centre else None,
         tz=centre.timezone if centre else context.config.bot.timezone,
-        places=await context.db.recent_places(centre.id if centre else None),
+        places=await context.store.activities.recent_places(centre.id if centre else None),
     )
     return Draft(draft.kind, draft.step, data)
 
@@ -217,7 +219,7 @@ async def _with_centre(context: BotContext, draft: Draft, centre_id: int) -> Dra
 async def _load(update: Update, context: BotContext) -> Draft | None:
     """The caller's staff draft, if they may still work on it; else answer and say why."""
     assert context.user is not None
-    draft = await context.db.get_draft(context.user.id, context.now())
+    draft = await context.store.drafts.get(context.user.id, context.now())
     if draft is None or draft.kind not in (NEW, EDIT):
         # A second tap on Create (or any step of a finished dialog): leave the result alone.
         await context.answer_query(update, context._("✅ That is done already."))
@@ -234,7 +236,7 @@ async def _load(update: Update, context: BotContext) -> Draft | None:
 
 async def _step(update: Update, context: BotContext, draft: Draft, problem: str = "") -> None:
     assert context.user is not None
-    await context.db.save_draft(context.user.id, draft, context.now())
+    await context.store.drafts.save(context.user.id, draft, context.now())
     await reply(update, context, await render_step(context, draft, problem))
 
 
@@ -427,7 +429,7 @@ async def _ask_day_or_time(
         rows.append([button(label, Route.STAFF, Action.DAY, *args)])
     rows.append([button(_("✖️ Stop"), Route.STAFF, Action.ABORT)])
     text = "✏️ <b>" + esc(draft.data["title"]) + "</b>\n" + _("Do you mean a time or a date?")
-    await context.db.save_draft(context.user.id, draft, context.now())
+    await context.store.drafts.save(context.user.id, draft, context.now())
     await send(update, context, Screen(text, keyboard(rows)))
 
 
@@ -495,10 +497,10 @@ async def _got_guest(update: Update, context: BotContext, draft: Draft, text: st
             update, context, draft, _("Write just a first name (at most 40 characters).")
         )
     assert context.user is not None
-    result = await context.db.join_guest(
+    result = await context.store.signups.join_guest(
         draft.data["activity"], name, context.user.id, context.now()
     )
-    await context.db.delete_draft(context.user.id)
+    await context.store.drafts.delete(context.user.id)
     if result.outcome is JoinOutcome.UNAVAILABLE:
         return await show_stale(update, context)
     if result.outcome is JoinOutcome.WAITLISTED:
@@ -522,21 +524,23 @@ async def _finish_edit(
     capacity: int | None = None,
 ) -> None:
     assert context.user is not None
-    db, now, planner = context.db, context.now(), context.services.planner
+    store, now, planner = context.store, context.now(), context.services.planner
     activity_id = draft.data["activity"]
     if draft.data["field"] == "c":
-        changed = await db.set_capacity(activity_id, capacity, now, planner)
+        changed = await store.edits.set_capacity(activity_id, capacity, now, planner)
     else:
-        changed = await db.change_activity(
+        changed = await store.edits.change(
             activity_id, now, planner, starts_at=starts, place=place
         )
-    await db.delete_draft(context.user.id)
+    await store.drafts.delete(context.user.id)
     if not changed:
-        return await show_stale(update, context, await db.get_activity(activity_id))
+        return await show_stale(update, context, await store.activities.get(activity_id))
     context.services.wake_dispatcher()
     notice = context._("Saved. Everyone signed up gets a message.")
-    if draft.data["field"] != "c":  # time or place: one message per burst, see db.change_activity
-        told = await db.pending_change_notices(activity_id, now)
+    if (
+        draft.data["field"] != "c"
+    ):  # time or place: one message per burst, see store.change_activity
+        told = await store.notifications.pending_changes(activity_id, now)
         notice = context._("Saved. Nobody needs a message.")
         if told:
             notice = context._.ngettext(
@@ -544,7 +548,7 @@ async def _finish_edit(
                 "Saved. {n} people get a message within 10 minutes.",
                 told,
             )
-    view = await db.get_activity_view(activity_id, context.user.id)
+    view = await store.signups.view(activity_id, context.user.id)
     if capacity is not None and view is not None and view.confirmed > capacity:
         notice += " " + context._(
             "{n} are signed up already – nobody is taken off.", n=view.confirmed
@@ -555,7 +559,7 @@ async def _finish_edit(
 
 async def guests_warning(context: BotContext, activity_id: int) -> str:
     """Guests signed up at the counter have no phone: staff must tell them themselves."""
-    guests = await context.db.list_guests(activity_id)
+    guests = await context.store.signups.guests(activity_id)
     if not guests:
         return ""
     names = summarise([esc(name) for _id, name in guests], GUESTS_WARNING_ROOM, context._)
@@ -584,8 +588,8 @@ async def _create(update: Update, context: BotContext, draft: Draft) -> None:
         capacity=d["capacity"] or None,
         created_by=context.user.id,
     )
-    (activity_id,) = await context.db.add_activities([new], context.now())
-    await context.db.delete_draft(context.user.id)
+    (activity_id,) = await context.store.activities.add([new], context.now())
+    await context.store.drafts.delete(context.user.id)
     link = f"https://t.me/{context.bot.username}?start=a-{activity_id}"
     text = context._(
         "✅ Created! Users find it under 📅 Activities. Link for a poster: {link}", link=link
@@ -597,7 +601,7 @@ async def _create(update: Update, context: BotContext, draft: Draft) -> None:
 async def show_card_new(update: Update, context: BotContext, activity_id: int) -> None:
     """The new activity's card as a fresh message, with the staff buttons."""
     assert context.user is not None
-    view = await context.db.get_activity_view(activity_id, context.user.id)
+    view = await context.store.signups.view(activity_id, context.user.id)
     screen = await view_screen(context, view, 0)
     if screen is not None:
         await send(update, context, screen)
@@ -617,7 +621,7 @@ async def _back(update: Update, context: BotContext, draft: Draft) -> None:
 async def abort(update: Update, context: BotContext) -> None:
     """Stop the dialog; nothing was made or changed."""
     assert context.user is not None
-    await context.db.delete_draft(context.user.id)
+    await context.store.drafts.delete(context.user.id)
     await show(update, context, Screen(context._("OK – nothing was changed.")))
 
 
@@ -627,7 +631,7 @@ async def on_edit(update: Update, context: BotContext) -> None:
     ids = callbacks.ints(args[:1], 1) if args is not None and len(args) == 2 else None
     if args is None or ids is None or args[1] not in EDIT_FIELDS:
         return await show_stale(update, context)
-    activity = await context.db.get_activity(ids[0])
+    activity = await context.store.activities.get(ids[0])
     if activity is None or not is_open(activity, context.now()):
         return await show_stale(update, context, activity)
     if not (await context.access()).can_manage(activity.centre_id):
@@ -654,7 +658,7 @@ async def on_edit(update: Update, context: BotContext) -> None:
         "title": activity.title,
         "centre": activity.centre_id,
         "tz": tz,
-        "places": await context.db.recent_places(activity.centre_id),
+        "places": await context.store.activities.recent_places(activity.centre_id),
         "current": current,
         "same_day": datetime.fromtimestamp(activity.starts_at, ZoneInfo(tz)).date().isoformat(),
     }
@@ -664,7 +668,7 @@ async def on_edit(update: Update, context: BotContext) -> None:
 
 async def on_cancel_ok(update: Update, context: BotContext) -> None:
     ids = peek(update, 1)
-    activity = await context.db.get_activity(ids[0]) if ids else None
+    activity = await context.store.activities.get(ids[0]) if ids else None
     if activity is None:
         return await show_stale(update, context)
     if not (await context.access()).can_manage(activity.centre_id):
@@ -672,7 +676,7 @@ async def on_cancel_ok(update: Update, context: BotContext) -> None:
     if activity.status == "cancelled":  # a second tap on "Ja, aflys den"
         return await context.answer_query(update, context._("✅ That is done already."))
     await context.answer_query(update)
-    if not await context.db.cancel_activity(activity.id, context.now()):
+    if not await context.store.edits.cancel(activity.id, context.now()):
         return await show_stale(update, context, activity)
     context.services.wake_dispatcher()
     text = context._(
@@ -685,13 +689,16 @@ async def on_cancel_ok(update: Update, context: BotContext) -> None:
 async def on_unguest(update: Update, context: BotContext) -> None:
     """Take a guest (signed up at the counter) off again; the waiting list moves up."""
     ids = peek(update, 1)
-    activity = await context.db.get_guest_activity(ids[0]) if ids else None
+    activity = await context.store.signups.guest_activity(ids[0]) if ids else None
     if ids is None or activity is None:
         return await show_stale(update, context)
     if not (await context.access()).can_manage(activity.centre_id):
         return await deny(update, context)
     await context.answer_query(update)
-    if await context.db.cancel_guest(ids[0], context.now(), context.services.planner) is None:
+    if (
+        await context.store.signups.cancel_guest(ids[0], context.now(), context.services.planner)
+        is None
+    ):
         return await show_card(update, context, activity.id, 0)
     context.services.wake_dispatcher()
     await show_card(update, context, activity.id, 0, context._("The guest is taken off."))

@@ -16,8 +16,10 @@ from bot.app import build_application
 from bot.clock import FixedClock
 from bot.config import Config, load_config
 from bot.context import Services
-from bot.db import Centre, Database, NewActivity
 from bot.fake_telegram import TOKEN, FakeTelegram, FakeUser
+from bot.store import Store
+from bot.store.activities import NewActivity
+from bot.store.centres import Centre
 
 CPH = ZoneInfo("Europe/Copenhagen")
 # Saturday 28 November 2026, 10:00 in Copenhagen.
@@ -90,16 +92,16 @@ class Harness:
         return await self.services.dispatcher.run_due()
 
     @property
-    def db(self) -> Database:
+    def store(self) -> Store:
         services = self.app.bot_data["services"]  # type: ignore[attr-defined]
-        assert isinstance(services, Services) and services.database is not None
-        return services.database
+        assert isinstance(services, Services) and services.store is not None
+        return services.store
 
     def user(self, user_id: int, first_name: str = "Jens", language_code: str = "da") -> FakeUser:
         return self.fake.user(user_id, first_name, language_code)
 
     async def centre(self, slug: str = "parasollen", name: str = "Café Parasollen") -> Centre:
-        return await self.db.add_centre(slug, name, "København", "Europe/Copenhagen")
+        return await self.store.centres.add(slug, name, "København", "Europe/Copenhagen")
 
     async def activity(
         self,
@@ -118,7 +120,7 @@ class Harness:
             place=place,
             description=description,
         )
-        (activity_id,) = await self.db.add_activities([new], self.clock.now())
+        (activity_id,) = await self.store.activities.add([new], self.clock.now())
         return activity_id
 
 

@@ -5,8 +5,8 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.db import RoleName
 from bot.fake_telegram import FakeUser
+from bot.store.roles import RoleName
 from dialogs.roles import tag
 from tests.conftest import NOW, Harness, local
 
@@ -27,7 +27,7 @@ async def change_activity(bot: Harness, who: FakeUser, cid: int, aid: int) -> bo
 
 async def cancel_activity(bot: Harness, who: FakeUser, cid: int, aid: int) -> bool:
     await who.tap_data(f"v1:stf:cancelok:{aid}")
-    activity = await bot.db.get_activity(aid)
+    activity = await bot.store.activities.get(aid)
     assert activity is not None
     allowed = activity.status == "cancelled"
     assert allowed or who.last_text() == DENIED
@@ -59,25 +59,25 @@ async def invite_staff(bot: Harness, who: FakeUser, cid: int, aid: int) -> bool:
     await who.send("/inviter")
     allowed = who.last_text() != DENIED
     await who.tap_data(f"v1:stf:inv:{cid}")  # the centre's button, also forged by the others
-    made = await bot.db.open_invitations(bot.clock.now(), created_by=50)
+    made = await bot.store.roles.open_invitations(bot.clock.now(), created_by=50)
     assert bool(made) is ("?start=s-" in who.last_text()) is allowed
     return allowed
 
 
 async def withdraw_own_link(bot: Harness, who: FakeUser, cid: int, aid: int) -> bool:
     """A link they made (as an admin, or before they stopped being one): see and withdraw it."""
-    await bot.db.create_invitation("made-by-fifty-123", cid, 50, NOW + 86400)
+    await bot.store.roles.create_invitation("made-by-fifty-123", cid, 50, NOW + 86400)
     await who.tap_data("v1:stf:invs:0")
     listed = "1. Café Parasollen – virker til" in who.last_text()
     await who.tap_data(f"v1:stf:wdok:{tag('made-by-fifty-123')}")
-    withdrawn = await bot.db.open_invitations(bot.clock.now()) == []
+    withdrawn = await bot.store.roles.open_invitations(bot.clock.now()) == []
     assert listed is withdrawn and (withdrawn or who.last_text() == DENIED)
     return withdrawn
 
 
 async def use_invitation(bot: Harness, who: FakeUser, cid: int, aid: int) -> bool:
-    await bot.db.grant_role(98, RoleName.ADMIN, None, NOW)
-    await bot.db.create_invitation("made-by-admin-123", cid, 98, NOW + 86400)
+    await bot.store.roles.grant(98, RoleName.ADMIN, None, NOW)
+    await bot.store.roles.create_invitation("made-by-admin-123", cid, 98, NOW + 86400)
     await who.send("/start s-made-by-admin-123")
     return who.last_text().startswith("Du er nu personale på Café Parasollen.")
 
@@ -145,11 +145,11 @@ async def test_every_action_for_every_role(bot: Harness, action: str, role: str)
         "admin": (RoleName.ADMIN, None),
     }
     if role in grants:
-        await bot.db.grant_role(50, grants[role][0], grants[role][1], NOW)
+        await bot.store.roles.grant(50, grants[role][0], grants[role][1], NOW)
     who = bot.user(50, "Tester")
     await who.send("/start")
     probe, allowed = MATRIX[action]
     assert await probe(bot, who, here.id, aid) is (role in allowed)
-    activities = await bot.db.list_activities()
+    activities = await bot.store.activities.all()
     if action != "cancel an activity" or role not in allowed:
         assert [a.status for a, _ in activities] == ["scheduled"]

@@ -5,8 +5,8 @@ from collections import Counter
 
 import httpx
 
-from bot.db import RoleName
 from bot.fake_telegram import FakeUser
+from bot.store.roles import RoleName
 from tests.conftest import NOW, Harness
 
 MESSAGE = "Bussen kører kl. 9, ikke kl. 10."
@@ -15,7 +15,7 @@ LENE = 9050
 
 async def setup_centre(bot: Harness, members: int = 2) -> tuple[FakeUser, list[FakeUser]]:
     centre = await bot.centre()
-    await bot.db.grant_role(LENE, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(LENE, RoleName.STAFF, centre.id, NOW)
     lene = bot.user(LENE, "Lene")
     await lene.send("/start")
     people = []
@@ -63,7 +63,7 @@ async def test_an_announcement_reaches_every_member_once_with_a_report(bot: Harn
 
 async def test_to_the_participants_of_one_activity(bot: Harness) -> None:
     lene, (jens, maria) = await setup_centre(bot)
-    centre = await bot.db.get_centre_by_slug("parasollen")
+    centre = await bot.store.centres.by_slug("parasollen")
     await bot.activity(centre, "Tur til Bakken", capacity=5)
     await jens.send("/aktiviteter")
     await jens.tap("Tur til Bakken")
@@ -101,7 +101,7 @@ async def test_people_who_turned_announcements_off_or_blocked_the_bot_are_skippe
     await ali.press("⚙️ Indstillinger")
     await ali.tap("Ingen beskeder fra Café Parasollen")
     assert ali.last_text().startswith("🔕 Ingen flere beskeder fra Café Parasollen.")
-    await bot.db.set_user_active(maria.id, False)  # she blocked the bot earlier
+    await bot.store.people.set_active(maria.id, False)  # she blocked the bot earlier
     await write_to_centre(lene)
     assert "Den sendes til 1 person:" in lene.last_text()
     await lene.tap("Send")
@@ -139,7 +139,7 @@ async def test_five_hundred_people_through_429s_blocks_and_a_timeout(bot: Harnes
     bot.fake.fail("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3, times=3)
     bot.fake.fail("sendMessage", exception=httpx.ReadTimeout)  # one ambiguous timeout
     await bot.dispatch()
-    status = await bot.db.broadcast_status(1)
+    status = await bot.store.broadcasts.status(1)
     assert status is not None and status.state == "done"
     c = status.counts
     assert (c["sent"], c["blocked"], c.get("failed", 0), c["unknown"]) == (479, 20, 0, 1)
@@ -150,7 +150,9 @@ async def test_five_hundred_people_through_429s_blocks_and_a_timeout(bot: Harnes
         "✅ 479 af 500 har fået beskeden.\n20 har blokeret botten.\n"
         "1 har måske fået den (forbindelsen røg)."
     )
-    assert await bot.db.count_audience("centre", 1, None) == 480  # the blocked are inactive
+    assert (
+        await bot.store.broadcasts.count_audience("centre", 1, None) == 480
+    )  # the blocked are inactive
     assert sum(1 for s in bot.slept if s >= 2.9) >= 1, sorted(bot.slept)[-5:]
 
 
@@ -167,7 +169,7 @@ async def test_a_crash_mid_announcement_resumes_without_duplicates(bot: Harness)
     bot.fake.latency = 0.0
     await bot.restart()
     await bot.dispatch()
-    status = await bot.db.broadcast_status(1)
+    status = await bot.store.broadcasts.status(1)
     assert status is not None and status.state == "done"
     got = Counter(m.chat_id for m in bot.fake.messages_from_bot() if m.text.startswith("📣"))
     assert max(got.values()) == 1
@@ -179,7 +181,7 @@ async def test_a_crash_mid_announcement_resumes_without_duplicates(bot: Harness)
 async def test_a_national_admin_can_write_to_everyone(bot: Harness) -> None:
     await bot.centre()
     await bot.centre("kofoed", "Kofoeds Skole")
-    await bot.db.grant_role(99, RoleName.ADMIN, None, NOW)
+    await bot.store.roles.grant(99, RoleName.ADMIN, None, NOW)
     admin = bot.user(99, "Admin")
     await admin.send("/start")
     jens, ole = bot.user(1), bot.user(2)
@@ -199,7 +201,7 @@ async def test_staff_cannot_write_to_everyone_by_forging_the_button(bot: Harness
     await lene.send("/besked")
     await lene.tap_data("v1:bc:aud:all")
     assert lene.last_text() == "Det har du ikke adgang til."
-    assert (await bot.db.get_draft(LENE, bot.clock.now())).step == "audience"  # type: ignore[union-attr]
+    assert (await bot.store.drafts.get(LENE, bot.clock.now())).step == "audience"  # type: ignore[union-attr]
 
 
 async def test_a_voice_message_with_a_caption(bot: Harness) -> None:
@@ -219,6 +221,6 @@ async def test_the_progress_message_changes_at_most_every_five_seconds(bot: Harn
     await write_to_centre(lene)
     await lene.tap("Send")
     now = bot.clock.now()
-    assert await bot.db.claim_report(1, now, 5)
-    assert not await bot.db.claim_report(1, now + 4, 5)
-    assert await bot.db.claim_report(1, now + 5, 5)
+    assert await bot.store.broadcasts.claim_report(1, now, 5)
+    assert not await bot.store.broadcasts.claim_report(1, now + 4, 5)
+    assert await bot.store.broadcasts.claim_report(1, now + 5, 5)

@@ -1,8 +1,8 @@
 """Change notices (issue 11, point 5): Lene moves an activity or changes its place, and Jens,
 signed up, is told what changed – new beside old – in one message per burst of changes."""
 
-from bot.db import RoleName
 from bot.fake_telegram import FakeUser
+from bot.store.roles import RoleName
 from tests.conftest import NOW, Harness, local
 
 MIN = 60
@@ -13,7 +13,7 @@ CARD = "\n\nFodbold\n📅 {when}\n📍 {place}\n🏠 Café Parasollen"
 async def setup(bot: Harness, starts_at: int = THURSDAY) -> tuple[FakeUser, FakeUser, int]:
     """Lene (staff) and Jens, signed up through the poster link to Thursday's football."""
     centre = await bot.centre()
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     lene = bot.user(50, "Lene")
     await lene.send("/start")
     activity_id = await bot.activity(

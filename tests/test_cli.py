@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.db import Database
+from bot.store import Store
 
 CONFIG = '[database]\npath = "admin.db"\n[bot]\ntimezone = "Europe/Copenhagen"\n'
 
@@ -32,11 +32,11 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 def activities(path: Path) -> list[tuple[str, int, int | None]]:
     async def read() -> list[tuple[str, int, int | None]]:
-        db = await Database.open(path)
+        store = await Store.open(path)
         try:
-            return [(a.title, a.starts_at, a.capacity) for a, _ in await db.list_activities()]
+            return [(a.title, a.starts_at, a.capacity) for a, _ in await store.activities.all()]
         finally:
-            await db.close()
+            await store.close()
 
     return asyncio.run(read())
 
@@ -254,7 +254,7 @@ def test_a_database_from_a_newer_version_stops_admin_commands(
 def test_roles_are_granted_and_revoked(
     config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.db import RoleName
+    from bot.store.roles import RoleName
 
     run(["centre", "add", "--config", str(config), "--slug", "p", "--name", "P"], capsys)
     code, out, _ = run(
@@ -283,11 +283,11 @@ def test_roles_are_granted_and_revoked(
     assert code == 2 and "staff belong to a centre" in err
 
     async def roles() -> list[tuple[str, int | None]]:
-        db = await Database.open(tmp_path / "admin.db")
+        store = await Store.open(tmp_path / "admin.db")
         try:
-            return [(r.role.value, r.centre_id) for r in await db.list_roles(42)]
+            return [(r.role.value, r.centre_id) for r in await store.roles.of(42)]
         finally:
-            await db.close()
+            await store.close()
 
     assert asyncio.run(roles()) == [(RoleName.STAFF.value, 1)]
     code, out, _ = run(
@@ -349,7 +349,7 @@ def test_role_invitations_lists_open_links_and_withdraws_one(
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from bot.db import RoleName
+    from bot.store.roles import RoleName
 
     config.write_text(CONFIG + "admins = [9]\n", encoding="utf-8")  # 9: an admin in the config
     run(["centre", "add", "--config", str(config), "--slug", "p", "--name", "P"], capsys)
@@ -358,17 +358,19 @@ def test_role_invitations_lists_open_links_and_withdraws_one(
     later = int(datetime(2099, 1, 1, 12, 0, tzinfo=cph).timestamp())
 
     async def setup() -> None:
-        db = await Database.open(tmp_path / "admin.db")
+        store = await Store.open(tmp_path / "admin.db")
         try:
-            await db.grant_role(7, RoleName.ADMIN, None, 0)
-            await db.create_invitation("tok-by-seven-123", 1, 7, later)
-            await db.create_invitation("-dash-first-1234", 2, 9, later + 60)
-            await db.create_invitation("tok-no-admin-123", 1, 8, later + 120)  # 8: no admin
-            await db.create_invitation("tok-used-1234567", 1, 7, later)
-            await db.use_invitation("tok-used-1234567", 50, 0, admins=())
-            await db.create_invitation("tok-expired-1234", 1, 7, 1000)
+            await store.roles.grant(7, RoleName.ADMIN, None, 0)
+            await store.roles.create_invitation("tok-by-seven-123", 1, 7, later)
+            await store.roles.create_invitation("-dash-first-1234", 2, 9, later + 60)
+            await store.roles.create_invitation(
+                "tok-no-admin-123", 1, 8, later + 120
+            )  # 8: no admin
+            await store.roles.create_invitation("tok-used-1234567", 1, 7, later)
+            await store.roles.use_invitation("tok-used-1234567", 50, 0, admins=())
+            await store.roles.create_invitation("tok-expired-1234", 1, 7, 1000)
         finally:
-            await db.close()
+            await store.close()
 
     asyncio.run(setup())
     code, out, _ = run(["role", "invitations", "--config", str(config)], capsys)
@@ -401,10 +403,10 @@ def test_role_invitations_lists_open_links_and_withdraws_one(
         )
 
     async def left() -> list[str]:
-        db = await Database.open(tmp_path / "admin.db")
+        store = await Store.open(tmp_path / "admin.db")
         try:
-            return [i.token for i in await db.open_invitations(0)]
+            return [i.token for i in await store.roles.open_invitations(0)]
         finally:
-            await db.close()
+            await store.close()
 
     assert asyncio.run(left()) == ["tok-expired-1234"]  # as of time 0: the used one stays used

@@ -7,15 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.db import RoleName
 from bot.fake_telegram import FakeUser
+from bot.store.roles import RoleName
 from tests.conftest import NOW, Harness, local
 
 DENIED = "Det har du ikke adgang til."
 
 
 async def coordinator(bot: Harness, centre_id: int | None, uid: int = 70) -> FakeUser:
-    await bot.db.grant_role(uid, RoleName.COORDINATOR, centre_id, NOW)
+    await bot.store.roles.grant(uid, RoleName.COORDINATOR, centre_id, NOW)
     person = bot.user(uid, "Søren")
     await person.send("/start")
     return person
@@ -101,7 +101,7 @@ async def test_only_coordinators_staff_and_admins_may_count(bot: Harness) -> Non
     assert ole.last_text() == DENIED
     await ole.send("/tal")
     assert "Fodbold" not in ole.last_text()
-    await bot.db.grant_role(50, RoleName.STAFF, parasollen.id, NOW)
+    await bot.store.roles.grant(50, RoleName.STAFF, parasollen.id, NOW)
     lene = bot.user(50, "Lene")
     await lene.send("/tal")
     assert "1. Fodbold" in lene.last_text()
@@ -141,7 +141,7 @@ async def test_attendance_is_ticked_on_the_day_and_can_be_corrected(bot: Harness
     await ida.tap("✅ Maria")  # a mistake, corrected
     await ida.tap("− 1 uden tilmelding")
     assert "Mødt op: 2 (heraf 1 uden tilmelding)" in ida.last_text()
-    counts = await bot.db.counts_of(activity_id)
+    counts = await bot.store.counts.of(activity_id)
     assert counts is not None and counts.attended == 2
     await ida.send("/tal uge")
     assert "Mødt op: 2" in ida.last_text()
@@ -160,7 +160,7 @@ async def test_week_and_month_figures(bot: Harness) -> None:
     await jens.send("/mine")
     await jens.tap("Afmeld 1. Fodbold")
     bot.clock.now = lambda: local(2026, 12, 3, 12)  # type: ignore[method-assign]
-    await bot.db.toggle_attendance(activity_id, 2, 70, bot.clock.now())
+    await bot.store.attendance.toggle(activity_id, 2, 70, bot.clock.now())
     ida = await coordinator(bot, parasollen.id)
     await ida.send("/tal måned")
     assert ida.last_text() == (
@@ -250,8 +250,8 @@ async def test_counts_stay_right_under_concurrent_sign_ups_and_cancellations(
     bot.clock.advance(60)
     # The first button is "Afmeld" or "Gå af ventelisten", whichever each person got.
     await asyncio.gather(*(p.tap_data(p.last_message().buttons()[0][1]) for p in people[:15]))
-    counts = await bot.db.counts_of(activity_id)
-    participants = await bot.db.participants(activity_id)
+    counts = await bot.store.counts.of(activity_id)
+    participants = await bot.store.counts.participants(activity_id)
     assert counts is not None and counts.confirmed == 10
     assert counts.waitlisted == 40 - 15 - 10
     assert sum(not p.waitlisted for p in participants) == counts.confirmed
@@ -341,8 +341,8 @@ async def test_weekly_figures_add_up_per_week(bot: Harness) -> None:
         for number in ("· A", "· B", "· C"):
             await sign_up(bot, uid, name, "parasollen", number)
     bot.clock.now = lambda: local(2026, 12, 1, 12)  # type: ignore[method-assign]
-    await bot.db.toggle_attendance(first, 1, 70, bot.clock.now())
-    series = await bot.db.weekly([parasollen.id], local(2026, 11, 30, 0), 3)
+    await bot.store.attendance.toggle(first, 1, 70, bot.clock.now())
+    series = await bot.store.counts.weekly([parasollen.id], local(2026, 11, 30, 0), 3)
     assert series == [(4, 1), (2, 0), (0, 0)]
 
 
@@ -360,11 +360,11 @@ async def test_at_a_national_activity_each_centre_ticks_its_own_people(bot: Harn
     assert next(b for b, _ in ida.last_message().buttons()) == "⬜ Jens"
     await ida.tap("⬜ Jens")
     ole_signup = next(
-        p.signup_id for p in await bot.db.participants(activity_id) if p.name == "Ole"
+        p.signup_id for p in await bot.store.counts.participants(activity_id) if p.name == "Ole"
     )
     await ida.tap_data(f"v1:tal:mark:{activity_id}:{ole_signup}")  # not hers to tick
     assert ida.last_text() == DENIED
-    counts = await bot.db.counts_of(activity_id)
+    counts = await bot.store.counts.of(activity_id)
     assert counts is not None and counts.attended == 1
     assert kofoed.id != parasollen.id
 
@@ -376,10 +376,10 @@ async def test_walk_ins_at_a_national_activity_belong_to_the_centre_that_counted
     kofoed = await bot.centre("kofoed", "Kofoeds Skole")
     activity_id = await bot.activity(None, "Landsturnering", capacity=50)
     ida = await coordinator(bot, parasollen.id)  # counts for Café Parasollen
-    await bot.db.grant_role(80, RoleName.STAFF, kofoed.id, NOW)
+    await bot.store.roles.grant(80, RoleName.STAFF, kofoed.id, NOW)
     ole = bot.user(80, "Ole")  # counts for Kofoeds Skole
     await ole.send("/start")
-    await bot.db.grant_role(90, RoleName.ADMIN, None, NOW)
+    await bot.store.roles.grant(90, RoleName.ADMIN, None, NOW)
     ada = bot.user(90, "Ada")  # sees the whole country
     await ada.send("/start")
     bot.clock.now = lambda: local(2026, 12, 5, 11)  # type: ignore[method-assign]
@@ -401,7 +401,7 @@ async def test_walk_ins_at_a_national_activity_belong_to_the_centre_that_counted
     text = await card(ada)
     assert "Mødt op: 3" in text
     assert "Mødt op uden tilmelding: Café Parasollen 2 · Kofoeds Skole 1" in text
-    totals = await bot.db.counts_of(activity_id)
+    totals = await bot.store.counts.of(activity_id)
     assert totals is not None and totals.attended == 3
 
     await card(ole)
@@ -413,7 +413,7 @@ async def test_walk_ins_at_a_national_activity_belong_to_the_centre_that_counted
     assert "Mødt op: 2" in await card(ida), "Kofoed's − 1 uden tilmelding never takes Parasollen's"
     assert "Mødt op" not in await card(ole)
     assert "Mødt op: 2" in await card(ada)
-    totals = await bot.db.counts_of(activity_id)
+    totals = await bot.store.counts.of(activity_id)
     assert totals is not None and totals.attended == 2
 
 
@@ -421,11 +421,11 @@ async def test_staff_of_two_centres_count_walk_ins_for_their_first(bot: Harness)
     parasollen = await bot.centre()
     kofoed = await bot.centre("kofoed", "Kofoeds Skole")
     activity_id = await bot.activity(None, "Landsturnering", capacity=50)
-    await bot.db.grant_role(80, RoleName.STAFF, kofoed.id, NOW)
-    await bot.db.grant_role(80, RoleName.STAFF, parasollen.id, NOW)
+    await bot.store.roles.grant(80, RoleName.STAFF, kofoed.id, NOW)
+    await bot.store.roles.grant(80, RoleName.STAFF, parasollen.id, NOW)
     lene = bot.user(80, "Lene")
     await lene.send("/start")
-    await bot.db.grant_role(90, RoleName.ADMIN, None, NOW)
+    await bot.store.roles.grant(90, RoleName.ADMIN, None, NOW)
     ada = bot.user(90, "Ada")
     await ada.send("/start")
     bot.clock.now = lambda: local(2026, 12, 5, 11)  # type: ignore[method-assign]

@@ -5,8 +5,9 @@ import json
 import sqlite3
 from pathlib import Path
 
-from bot.db import NewActivity, RoleName
 from bot.fake_telegram import FakeUser
+from bot.store.activities import NewActivity
+from bot.store.roles import RoleName
 from dialogs.privacy import run_retention
 from tests.conftest import NOW, Harness, local
 
@@ -175,24 +176,24 @@ async def everything(bot: Harness) -> tuple[FakeUser, FakeUser, int]:
     centre = await bot.centre()
     held = await bot.activity(centre, "Før", starts_at=local(2026, 11, 27, 12))
     ahead = await bot.activity(centre, "Tur")
-    await bot.db.add_activities(
+    await bot.store.activities.add(
         [NewActivity(centre.id, "Lavet af Z", local(2026, 12, 6, 10), created_by=ZED)], NOW
     )
-    await bot.db.grant_role(50, RoleName.ADMIN, None, NOW)
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(50, RoleName.ADMIN, None, NOW)
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     lene, zed = bot.user(50, "Lene"), bot.user(ZED, NAME)
     await lene.send("/start")
     await bot.user(2, "Maria").send("/start c-parasollen")
     # An invitation made by Lene, used by ZED; one made by ZED.
-    await bot.db.create_invitation("tok-lene", centre.id, 50, NOW + 7 * DAY)
+    await bot.store.roles.create_invitation("tok-lene", centre.id, 50, NOW + 7 * DAY)
     await zed.send("/start c-parasollen")
     await zed.send("/start s-tok-lene")
-    await bot.db.create_invitation("tok-zed", centre.id, ZED, NOW + 7 * DAY)
+    await bot.store.roles.create_invitation("tok-zed", centre.id, ZED, NOW + 7 * DAY)
     # Signed up for the coming trip; came to yesterday's (and ticked someone present there).
-    await bot.db.join_activity(held, ZED, NOW - 2 * DAY, bot.services.planner)
-    await bot.db.join_activity(ahead, ZED, NOW, bot.services.planner)
-    (present,) = await bot.db.participants(held)
-    await bot.db.toggle_attendance(held, present.signup_id, ZED, NOW)
+    await bot.store.signups.join(held, ZED, NOW - 2 * DAY, bot.services.planner)
+    await bot.store.signups.join(ahead, ZED, NOW, bot.services.planner)
+    (present,) = await bot.store.counts.participants(held)
+    await bot.store.attendance.toggle(held, present.signup_id, ZED, NOW)
     # A message to the staff (Lene starts answering it), an announcement from Lene it got,
     # one ZED wrote, and a half-made activity.
     await zed.send("/hjaelp")
@@ -251,7 +252,7 @@ async def test_my_data_shows_every_row_that_points_at_the_person(bot: Harness) -
 
 async def test_erasing_leaves_no_trace_in_any_row_nor_on_disk(bot: Harness) -> None:
     zed, lene, ahead = await everything(bot)
-    before = await bot.db.counts_of(ahead)
+    before = await bot.store.counts.of(ahead)
     await zed.send("/slet_mig")
     await zed.tap("Ja, slet mig")
     assert zed.last_text().startswith("Alt om dig er slettet.")
@@ -263,12 +264,12 @@ async def test_erasing_leaves_no_trace_in_any_row_nor_on_disk(bot: Harness) -> N
     for word in (NAME, SECRET, TITLE):
         assert word.encode() not in raw, f"{word} is still in the database file"
     # The counts stay: what ZED made and ticked is still there, without ZED.
-    (made,) = [a for a, _ in await bot.db.list_activities() if a.title == "Lavet af Z"]
+    (made,) = [a for a, _ in await bot.store.activities.all() if a.title == "Lavet af Z"]
     assert made.status == "scheduled"
-    after = await bot.db.counts_of(ahead)
+    after = await bot.store.counts.of(ahead)
     assert before is not None and after is not None and after.confirmed == before.confirmed - 1
     # Lene's half-written answer pointed at the erased message: it is gone, not dangling.
-    assert await bot.db.get_draft(50, bot.clock.now()) is None
+    assert await bot.store.drafts.get(50, bot.clock.now()) is None
     await lene.send("Det kan du godt.")
     assert "💬" not in zed.last_text()
 
@@ -278,7 +279,7 @@ async def test_a_block_from_someone_unknown_stores_nobody(bot: Harness) -> None:
     stranger = bot.user(ZED, NAME)
     await stranger.block()
     await stranger.block("member")
-    assert await bot.db.personal_data(ZED) is None
+    assert await bot.store.privacy.personal_data(ZED) is None
     assert traces(db_path(bot)) == []
 
 
@@ -288,13 +289,13 @@ async def test_retention_erases_staff_ids_too(bot: Harness) -> None:
     await bot.user(50, "Lene").send("/start")  # Lene stays; ZED has not been seen for a year
     await run_retention(bot.services)
     assert traces(db_path(bot)) == []
-    assert await bot.db.personal_data(50) is not None
+    assert await bot.store.privacy.personal_data(50) is not None
 
 
 async def test_old_drafts_are_deleted_not_just_ignored(bot: Harness) -> None:
     await everything(bot)
     bot.clock.advance(DAY + 1)
-    assert await bot.db.get_draft(ZED, bot.clock.now()) is None
+    assert await bot.store.drafts.get(ZED, bot.clock.now()) is None
     with sqlite3.connect(db_path(bot)) as c:
         assert c.execute("SELECT count(*) FROM draft").fetchone()[0] == 2  # ignored, still held
     await run_retention(bot.services)
@@ -306,9 +307,9 @@ async def test_guest_names_go_when_taken_off_and_30_days_after(bot: Harness) -> 
     centre = await bot.centre()
     ahead = await bot.activity(centre, "Tur", starts_at=local(2026, 12, 5, 10))
     for name in ("Poul", "Hanne"):
-        await bot.db.join_guest(ahead, name, 50, NOW)
-    (poul, _hanne) = await bot.db.list_guests(ahead)
-    await bot.db.cancel_guest(poul[0], NOW, bot.services.planner)
+        await bot.store.signups.join_guest(ahead, name, 50, NOW)
+    (poul, _hanne) = await bot.store.signups.guests(ahead)
+    await bot.store.signups.cancel_guest(poul[0], NOW, bot.services.planner)
 
     def names() -> list[str]:
         with sqlite3.connect(db_path(bot)) as c:
@@ -321,13 +322,13 @@ async def test_guest_names_go_when_taken_off_and_30_days_after(bot: Harness) -> 
     bot.clock.now = lambda: local(2026, 12, 5, 10) + 31 * DAY  # type: ignore[method-assign]
     await run_retention(bot.services)
     assert names() == ["", ""]
-    counts = await bot.db.counts_of(ahead)
+    counts = await bot.store.counts.of(ahead)
     assert counts is not None and counts.guests == 1 and counts.confirmed == 1
 
 
 async def test_erasing_does_not_reset_the_limit_on_messages_to_staff(bot: Harness) -> None:
     centre = await bot.centre()
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     lene, jens = bot.user(50, "Lene"), bot.user(1, "Jens")
     await lene.send("/start")
     bot.services.flood.limit = 10**9  # 20 updates in a few ms is this test, not a person
@@ -358,8 +359,8 @@ async def test_my_data_never_calls_a_cancelled_activity_signed_up(bot: Harness) 
     trip = await bot.activity(centre, "Tur")
     jens = bot.user(1)
     await jens.send("/start c-parasollen")
-    await bot.db.join_activity(trip, 1, NOW, bot.services.planner)
-    await bot.db.cancel_activity(trip, NOW)
+    await bot.store.signups.join(trip, 1, NOW, bot.services.planner)
+    await bot.store.edits.cancel(trip, NOW)
     await jens.send("/mine_data")
     text = [m.text for m in jens.bot_messages() if m.kind == "text"][-1]
     assert "   – Tur, lørdag 5. december kl. 10.00: aktiviteten blev aflyst" in text
@@ -370,16 +371,16 @@ async def test_my_data_never_calls_a_cancelled_activity_signed_up(bot: Harness) 
 
 async def test_my_data_fits_one_message_for_a_long_history(bot: Harness) -> None:
     centre = await bot.centre()
-    await bot.db.grant_role(1, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(1, RoleName.STAFF, centre.id, NOW)
     jens = bot.user(1, "J" * 64)
     await jens.send("/start c-parasollen")
     title = "Ø&<" * 33  # 99 characters, each escaped to several
     for day in range(80):
         starts = local(2026, 12, 5, 10) + (day - 40) * DAY
         activity = await bot.activity(centre, title + str(day % 10), starts_at=starts)
-        await bot.db.join_activity(activity, 1, starts - DAY, bot.services.planner)
+        await bot.store.signups.join(activity, 1, starts - DAY, bot.services.planner)
     for n in range(3):
-        await bot.db.add_line_message(1, centre.id, "&" * 1000, NOW + n)
+        await bot.store.line.add(1, centre.id, "&" * 1000, NOW + n)
     await jens.send("/mine_data")
     message = [m for m in jens.bot_messages() if m.kind == "text"][-1]
     assert len(message.text) <= 4096  # the fake refuses longer messages outright, too
@@ -390,7 +391,7 @@ async def test_my_data_fits_one_message_for_a_long_history(bot: Harness) -> None
 
 async def test_my_data_names_a_voice_message_to_the_staff(bot: Harness) -> None:
     centre = await bot.centre()
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     await bot.user(50, "Lene").send("/start")
     jens = bot.user(1, "Jens")
     await jens.send("/start c-parasollen")

@@ -11,8 +11,8 @@ import zxingcpp
 from icalendar import Calendar
 from PIL import Image
 
-from bot.db import RoleName
 from bot.fake_telegram import BOT_USERNAME
+from bot.store.roles import RoleName
 from tests.conftest import NOW, Harness, local
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +82,7 @@ async def test_without_the_speech_programs_there_is_no_button_and_the_log_says_w
 async def test_staff_get_a_poster_for_an_activity(bot: Harness) -> None:
     centre = await bot.centre()
     activity_id = await bot.activity(centre, "Fodbold")
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     lene = bot.user(50, "Lene")
     await lene.send("/start")
     await lene.tap_data(f"v1:act:show:{activity_id}:0")
@@ -102,7 +102,7 @@ async def test_staff_get_a_poster_for_an_activity(bot: Harness) -> None:
 def test_the_poster_from_the_command_line_scans_to_the_join_link(tmp_path: Path) -> None:
     import asyncio
 
-    from bot.db import Database
+    from bot.store import Store
 
     config = tmp_path / "config.toml"
     config.write_text('[database]\npath = "x.db"\n', encoding="utf-8")
@@ -134,9 +134,9 @@ def test_the_poster_from_the_command_line_scans_to_the_join_link(tmp_path: Path)
     assert failed.returncode == 2 and "run the bot once first" in failed.stderr
 
     async def learn_username() -> None:
-        db = await Database.open(tmp_path / "x.db")
-        await db.set_setting("bot_username", BOT_USERNAME)
-        await db.close()
+        store = await Store.open(tmp_path / "x.db")
+        await store.set_setting("bot_username", BOT_USERNAME)
+        await store.close()
 
     asyncio.run(learn_username())
     subprocess.run(
@@ -177,7 +177,7 @@ async def test_read_aloud_says_times_as_people_do_and_keeps_the_next_step(bot: H
     (voice,) = [m for m in jens.bot_messages() if m.kind == "voice"]
     assert voice.text == "Banko\nDu er ikke tilmeldt endnu."
     assert [b for b, _ in voice.buttons()] == ["✅ Tilmeld mig", "⬅️ Tilbage til listen"]
-    activity = await bot.db.get_activity(1)
+    activity = await bot.store.activities.get(1)
     assert activity is not None
 
     class Context:
@@ -189,7 +189,7 @@ async def test_read_aloud_says_times_as_people_do_and_keeps_the_next_step(bot: H
 
 async def test_erasing_warns_staff_that_they_lose_access(bot: Harness) -> None:
     centre = await bot.centre()
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     lene = bot.user(50, "Lene")
     await lene.send("/slet_mig")
     assert lene.last_text().endswith("Du mister også din adgang som personale.")

@@ -6,7 +6,7 @@ lost (every message ended as sent, failed, unknown or skipped)."""
 import asyncio
 from collections import Counter
 
-from bot.db import RoleName
+from bot.store.roles import RoleName
 from tests.conftest import NOW, Harness, local
 
 START = local(2026, 12, 5, 10)
@@ -17,7 +17,7 @@ async def test_two_hundred_people_through_ten_percent_failures(bot: Harness) -> 
     bot.expect_errors = True  # handlers do fail here; each failure is logged and answered
     centre = await bot.centre()
     activity_id = await bot.activity(centre, "Fodbold", capacity=CAPACITY)
-    await bot.db.grant_role(9000, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(9000, RoleName.STAFF, centre.id, NOW)
     people = [bot.user(uid, f"P{uid}") for uid in range(1, 201)]
     for person in people:
         await person.send("/start c-parasollen")
@@ -50,7 +50,7 @@ async def test_two_hundred_people_through_ten_percent_failures(bot: Harness) -> 
     bot.fake.chaos(0.0)
 
     # No seat overbooked.
-    view = await bot.db.get_activity_view(activity_id, 0)
+    view = await bot.store.signups.view(activity_id, 0)
     assert view is not None and view.confirmed <= CAPACITY
 
     # What each person was last shown on the card agrees with the database.
@@ -58,7 +58,7 @@ async def test_two_hundred_people_through_ten_percent_failures(bot: Harness) -> 
         cards = [m for m in person.bot_messages() if m.text.startswith("Fodbold\n📅")]
         if not cards or cards[-1] is not person.last_message():
             continue  # their last screen is something else (an error, a notice)
-        mine = await bot.db.get_activity_view(activity_id, person.id)
+        mine = await bot.store.signups.view(activity_id, person.id)
         assert mine is not None
         text = cards[-1].text
         if "✅ Du er tilmeldt" in text:
@@ -76,13 +76,13 @@ async def test_two_hundred_people_through_ten_percent_failures(bot: Harness) -> 
     assert max(reminders.values()) == 1 and max(announcements.values()) == 1
 
     # Nothing lost: every row ended, and every row recorded as sent did arrive.
-    assert await bot.db.count_notifications("pending") == 0
-    assert await bot.db.count_notifications("sending") == 0
-    status = await bot.db.broadcast_status(1)
+    assert await bot.store.notifications.count("pending") == 0
+    assert await bot.store.notifications.count("sending") == 0
+    status = await bot.store.broadcasts.status(1)
     assert status is not None and status.open == 0 and status.state == "done"
     assert status.counts["sent"] <= len(announcements)
-    assert await bot.db.count_notifications("sent", "reminder") <= len(reminders)
-    confirmed_with_reminder = await bot.db.count_notifications(kind="reminder")
+    assert await bot.store.notifications.count("sent", "reminder") <= len(reminders)
+    confirmed_with_reminder = await bot.store.notifications.count(kind="reminder")
     assert confirmed_with_reminder >= view.confirmed
     assert len(bot.fake.chaos_log) > 50, "the failures really happened"
     assert {kind for _m, kind in bot.fake.chaos_log} == {"500", "429", "timeout", "refused"}

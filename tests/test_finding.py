@@ -5,9 +5,9 @@ import re
 
 from babel.messages.pofile import read_po
 
-from bot.db import RoleName
 from bot.fake_telegram import FakeUser
 from bot.i18n import LOCALES_DIR
+from bot.store.roles import RoleName
 from tests.conftest import NOW, Harness, local
 
 TOWNS = [  # 200 centres in 33 towns, as unevenly as in real life
@@ -62,7 +62,7 @@ async def two_hundred_centres(bot: Harness) -> list[int]:
     for town, count in TOWNS:
         for i in range(count):
             name = "Reden" if town in ("København", "Odense") and i == 0 else names[n]
-            centre = await bot.db.add_centre(f"c{n}", name, town, "Europe/Copenhagen")
+            centre = await bot.store.centres.add(f"c{n}", name, town, "Europe/Copenhagen")
             ids.append(centre.id)
             n += 1
     assert n == 200
@@ -167,7 +167,7 @@ async def test_a_centre_is_chosen_in_three_taps_by_its_town(bot: Harness) -> Non
     await jens.tap("Odense: ")  # 2
     await jens.tap("Reden · Odense")  # 3
     assert jens.last_text().startswith("Velkommen til Reden!")
-    assert [c.city for c in await bot.db.list_user_centres(1)] == ["Odense"]
+    assert [c.city for c in await bot.store.people.centres(1)] == ["Odense"]
 
 
 async def test_typing_part_of_a_name_or_town_finds_the_centre(bot: Harness) -> None:
@@ -185,7 +185,7 @@ async def test_typing_part_of_a_name_or_town_finds_the_centre(bot: Harness) -> N
     assert jens.last_text().startswith("Jeg fandt 9, der passer.")
     reached: dict[int, int] = {}
     await walk(jens, 0, reached)
-    odense = [c.id for c in await bot.db.list_centres() if c.city == "Odense"]
+    odense = [c.id for c in await bot.store.centres.all() if c.city == "Odense"]
     assert sorted(reached) == sorted(odense) and max(reached.values()) <= 2
     await jens.send("kobenhavn")  # without the Danish letters
     assert jens.last_text().startswith("Jeg fandt 30, der passer.")
@@ -217,13 +217,13 @@ async def test_settings_add_a_centre_among_200_by_taps_or_typing(bot: Harness) -
     await jens.tap("Vælg et værested mere")
     await jens.send("ODENSE reden")
     await jens.tap("Reden · Odense")
-    centres = await bot.db.list_user_centres(1)
+    centres = await bot.store.people.centres(1)
     assert sorted(c.city for c in centres) == ["København", "Odense"]
 
 
 async def test_search_folds_case_accents_and_danish_letters(bot: Harness) -> None:
-    await bot.db.add_centre("koge", "Café Åkanden", "Køge", "Europe/Copenhagen")
-    await bot.db.add_centre("aarhus", "Værestedet", "Århus", "Europe/Copenhagen")
+    await bot.store.centres.add("koge", "Café Åkanden", "Køge", "Europe/Copenhagen")
+    await bot.store.centres.add("aarhus", "Værestedet", "Århus", "Europe/Copenhagen")
     for typed, found in (
         ("cafe akanden", ["Café Åkanden"]),
         ("AAKANDEN", ["Café Åkanden"]),
@@ -233,7 +233,7 @@ async def test_search_folds_case_accents_and_danish_letters(bot: Harness) -> Non
         ("vaerested", ["Værestedet"]),
         ("", []),
     ):
-        assert [c.name for c in await bot.db.search_centres(typed)] == found, typed
+        assert [c.name for c in await bot.store.centres.search(typed)] == found, typed
 
 
 # -- 8. List buttons say day and time -----------------------------------------------------
@@ -341,7 +341,7 @@ def test_english_texts_name_the_english_commands() -> None:
 
 async def test_english_staff_help_names_the_english_commands(bot: Harness) -> None:
     centre = await bot.centre()
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     lene = bot.user(50, "Lene", language_code="en")
     await lene.send("/start")
     await lene.send("/help")
@@ -356,7 +356,7 @@ async def test_english_staff_help_names_the_english_commands(bot: Harness) -> No
 async def test_staff_see_their_own_start_screen(bot: Harness) -> None:
     centre = await bot.centre()
     await bot.activity(centre, "Fodbold")
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     lene = bot.user(50, "Lene")
     await lene.send("/start")
     text = lene.last_text()
@@ -377,7 +377,7 @@ async def test_a_national_coordinator_sees_the_country_at_start(bot: Harness) ->
     centre = await bot.centre()
     await bot.activity(centre, "Lokal fodbold")
     await bot.activity(None, "Landsturnering")
-    await bot.db.grant_role(70, RoleName.COORDINATOR, None, NOW)
+    await bot.store.roles.grant(70, RoleName.COORDINATOR, None, NOW)
     soren = bot.user(70, "Søren")
     await soren.send("/start")
     text = soren.last_text()

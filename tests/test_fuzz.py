@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from bot.callbacks import Action, Route
 from bot.clock import FixedClock
 from bot.config import load_config
-from bot.db import RoleName
 from bot.fake_telegram import FakeTelegram
+from bot.store.roles import RoleName
 from tests.conftest import CONFIG_EXTRA, NOW, Harness, write_config
 
 COMMANDS = [
@@ -84,7 +84,7 @@ async def scenario(inputs: list[tuple[str, str]], staff: bool = False) -> None:
             centre = await bot.centre()
             await bot.activity(centre, "Fodbold", capacity=1)
             if staff:
-                await bot.db.grant_role(1, RoleName.STAFF, centre.id, NOW)
+                await bot.store.roles.grant(1, RoleName.STAFF, centre.id, NOW)
             jens = bot.user(1, "Jens")
             await jens.send("/start c-parasollen")
             before = snapshot(config.database.path)
@@ -96,7 +96,7 @@ async def scenario(inputs: list[tuple[str, str]], staff: bool = False) -> None:
             assert errors == [], [r.getMessage() for r in errors]
             if not staff:
                 assert snapshot(config.database.path) == before
-            view = await bot.db.get_activity_view(1, 1)
+            view = await bot.store.signups.view(1, 1)
             assert view is not None and view.confirmed <= 1
             assert not bot.fake.unanswered()
         finally:
@@ -214,8 +214,8 @@ async def test_a_forged_huge_number_in_any_button_is_a_stale_button(bot: Harness
     bot.services.flood.limit = 10**9  # hundreds of taps in a row is a test, not a person
     centre = await bot.centre()
     await bot.activity(centre, "Fodbold", starts_at=NOW + 3600)
-    await bot.db.grant_role(90, RoleName.ADMIN, None, NOW)  # may do everything: no "denied"
-    await bot.db.grant_role(90, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(90, RoleName.ADMIN, None, NOW)  # may do everything: no "denied"
+    await bot.store.roles.grant(90, RoleName.STAFF, centre.id, NOW)
     admin = bot.user(90, "Ada")
     await admin.send("/start c-parasollen")
     wrong = []

@@ -3,8 +3,8 @@ and withdrawn by the admin who made them (issue 10)."""
 
 from dataclasses import replace
 
-from bot.db import RoleName
 from bot.fake_telegram import FakeUser
+from bot.store.roles import RoleName
 from dialogs.roles import tag
 from tests.conftest import NOW, Harness
 
@@ -22,7 +22,7 @@ async def make_link(admin: FakeUser, centre: str = "Café Parasollen") -> str:
 
 
 async def an_admin(bot: Harness, user_id: int = 99) -> FakeUser:
-    await bot.db.grant_role(user_id, RoleName.ADMIN, None, NOW)
+    await bot.store.roles.grant(user_id, RoleName.ADMIN, None, NOW)
     admin = bot.user(user_id, "Admin")
     await admin.send("/start")
     return admin
@@ -57,7 +57,7 @@ async def test_a_used_link_stays_used_after_the_person_who_used_it_is_erased(
     await ole.send(f"/start s-{token}")
     assert ole.last_text() == USED
     assert not await is_staff(ole)
-    assert await bot.db.list_roles(60) == []
+    assert await bot.store.roles.of(60) == []
 
 
 async def test_revoked_staff_cannot_erase_themselves_and_use_their_link_again(
@@ -69,24 +69,24 @@ async def test_revoked_staff_cannot_erase_themselves_and_use_their_link_again(
     await lene.send(f"/start s-{token}")
     assert await is_staff(lene)
     await lene.tap("Afbryd")
-    assert await bot.db.revoke_role(50, RoleName.STAFF, centre.id)
+    assert await bot.store.roles.revoke(50, RoleName.STAFF, centre.id)
     await erase(lene)
     await lene.send(f"/start s-{token}")
     assert lene.last_text() == USED
     assert not await is_staff(lene)
-    assert await bot.db.list_roles(50) == []
+    assert await bot.store.roles.of(50) == []
 
 
 async def test_a_link_dies_with_its_makers_admin_role(bot: Harness) -> None:
     await bot.centre()
     token = await make_link(await an_admin(bot))
-    assert await bot.db.revoke_role(99, RoleName.ADMIN, None)
+    assert await bot.store.roles.revoke(99, RoleName.ADMIN, None)
     lene = bot.user(50, "Lene")
     await lene.send(f"/start s-{token}")
     assert lene.last_text() == DEAD
     assert not await is_staff(lene)
     # Checked when the link is used, not when it was made: an admin again, it works again.
-    await bot.db.grant_role(99, RoleName.ADMIN, None, NOW)
+    await bot.store.roles.grant(99, RoleName.ADMIN, None, NOW)
     await lene.send(f"/start s-{token}")
     assert lene.last_text().startswith(WELCOME)
 
@@ -94,8 +94,8 @@ async def test_a_link_dies_with_its_makers_admin_role(bot: Harness) -> None:
 async def test_a_centre_admin_role_is_not_enough_to_keep_a_link_alive(bot: Harness) -> None:
     centre = await bot.centre()
     token = await make_link(await an_admin(bot))
-    await bot.db.grant_role(99, RoleName.ADMIN, centre.id, NOW)  # a centre's admin only
-    assert await bot.db.revoke_role(99, RoleName.ADMIN, None)
+    await bot.store.roles.grant(99, RoleName.ADMIN, centre.id, NOW)  # a centre's admin only
+    assert await bot.store.roles.revoke(99, RoleName.ADMIN, None)
     lene = bot.user(50, "Lene")
     await lene.send(f"/start s-{token}")
     assert lene.last_text() == DEAD
@@ -190,7 +190,7 @@ async def test_the_list_of_links_is_paged(bot: Harness) -> None:
     centre = await bot.centre()
     admin = await an_admin(bot)
     for i in range(9):
-        await bot.db.create_invitation(f"link-number-{i}", centre.id, 99, NOW + WEEK + i)
+        await bot.store.roles.create_invitation(f"link-number-{i}", centre.id, 99, NOW + WEEK + i)
     await admin.send("/inviter")
     await admin.tap("Træk et link tilbage")
     assert len(admin.last_message().buttons()) == 8 + 2  # eight links, Next, Back
@@ -198,7 +198,7 @@ async def test_the_list_of_links_is_paged(bot: Harness) -> None:
     assert "9. Café Parasollen" in admin.last_text()
     await admin.tap("9. Café Parasollen")
     await admin.tap("Ja, træk det tilbage")
-    assert len(await bot.db.open_invitations(bot.clock.now(), created_by=99)) == 8
+    assert len(await bot.store.roles.open_invitations(bot.clock.now(), created_by=99)) == 8
 
 
 async def test_stale_forged_and_foreign_withdraw_buttons_change_nothing(bot: Harness) -> None:
@@ -209,7 +209,9 @@ async def test_stale_forged_and_foreign_withdraw_buttons_change_nothing(bot: Har
     gone = "Det link virker ikke mere. Det er brugt, for gammelt eller trukket tilbage."
 
     async def still_open() -> bool:
-        return [i.token for i in await bot.db.open_invitations(bot.clock.now())] == [token]
+        return [i.token for i in await bot.store.roles.open_invitations(bot.clock.now())] == [
+            token
+        ]
 
     # Another admin's forged tap on this admin's link: not theirs, so not open for them.
     await other.tap_data(f"v1:stf:wdok:{tag(token)}")
@@ -224,7 +226,7 @@ async def test_stale_forged_and_foreign_withdraw_buttons_change_nothing(bot: Har
         assert admin.last_text().startswith("Den knap er gammel")
     assert await still_open()
     # Staff (not admin) and a plain user get "no access", also with the right tag.
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     lene, jens = bot.user(50, "Lene"), bot.user(1, "Jens")
     for person in (lene, jens):
         await person.send("/start")
@@ -233,12 +235,12 @@ async def test_stale_forged_and_foreign_withdraw_buttons_change_nothing(bot: Har
             assert person.last_text() == DENIED
     assert await still_open()
     # The admin who made it, no longer an admin: no access either.
-    assert await bot.db.revoke_role(99, RoleName.ADMIN, None)
+    assert await bot.store.roles.revoke(99, RoleName.ADMIN, None)
     await admin.tap_data(f"v1:stf:wdok:{tag(token)}")
     assert admin.last_text() == DENIED
     assert await still_open()
     # An admin again: withdraws it; the same button a second time (stale) says it is gone.
-    await bot.db.grant_role(99, RoleName.ADMIN, None, NOW)
+    await bot.store.roles.grant(99, RoleName.ADMIN, None, NOW)
     await admin.send("/inviter")
     await admin.tap("Træk et link tilbage")
     await admin.tap("1. Café Parasollen")
@@ -247,7 +249,7 @@ async def test_stale_forged_and_foreign_withdraw_buttons_change_nothing(bot: Har
     assert admin.last_text().startswith("✅ Linket er trukket tilbage.")
     await admin.tap_data(f"v1:stf:wdok:{tag(token)}", confirm)
     assert confirm.text.startswith(gone)
-    assert await bot.db.open_invitations(bot.clock.now()) == []
+    assert await bot.store.roles.open_invitations(bot.clock.now()) == []
 
 
 async def test_expired_links_are_not_listed(bot: Harness) -> None:

@@ -152,7 +152,7 @@ async def test_a_users_screens_have_at_most_six_buttons(bot: Harness) -> None:
     Besides paging and "Tilbage", no screen offers more than six buttons."""
     bot.services.flood.limit = 10**9  # a walk through every screen is a test, not a person
     centres = [
-        await bot.db.add_centre(f"c{i}", f"Værested {i:02d}", "Byen", "Europe/Copenhagen")
+        await bot.store.centres.add(f"c{i}", f"Værested {i:02d}", "Byen", "Europe/Copenhagen")
         for i in range(20)
     ]
     home = centres[0]
@@ -166,7 +166,7 @@ async def test_a_users_screens_have_at_most_six_buttons(bot: Harness) -> None:
     maria = bot.user(2, "Maria")
     await maria.send(f"/start c-{home.slug}")
     for day in (3, 6):  # full: Jens gets the waiting list
-        await bot.db.join_activity(ids[day], maria.id, bot.clock.now(), bot.services.planner)
+        await bot.store.signups.join(ids[day], maria.id, bot.clock.now(), bot.services.planner)
     jens = bot.user(1, "Jens", language_code="en")  # his phone is in English
     screens = Screens(jens)
 

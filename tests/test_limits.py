@@ -4,8 +4,9 @@ fake Bot API refuses a longer message as Telegram would, so each test fails if o
 
 from __future__ import annotations
 
-from bot.db import Centre, RoleName
 from bot.fake_telegram import FakeUser
+from bot.store.centres import Centre
+from bot.store.roles import RoleName
 from tests.conftest import NOW, Harness
 
 LENE = 50
@@ -19,7 +20,7 @@ def heavy(length: int) -> str:
 
 
 async def staff(bot: Harness, centre: Centre, role: RoleName = RoleName.STAFF) -> FakeUser:
-    await bot.db.grant_role(LENE, role, centre.id, NOW)
+    await bot.store.roles.grant(LENE, role, centre.id, NOW)
     lene = bot.user(LENE, "Lene")
     await lene.send("/start")
     bot.services.flood.limit = 10**9  # the test's setup is not a person
@@ -31,10 +32,10 @@ async def sign_up_many(
 ) -> None:
     """`count` people with 64-character names, with a place or (when full) on the list."""
     for uid in range(first, first + count):
-        await bot.db.touch_user(uid, NAME_64, "da", NOW)
+        await bot.store.people.touch(uid, NAME_64, "da", NOW)
         if centre is not None:
-            await bot.db.join_centre(uid, centre.id, NOW)
-        await bot.db.join_activity(activity_id, uid, NOW, bot.services.planner)
+            await bot.store.people.join_centre(uid, centre.id, NOW)
+        await bot.store.signups.join(activity_id, uid, NOW, bot.services.planner)
 
 
 async def big_activity(bot: Harness, centre: Centre | None, capacity: int = 1000) -> int:
@@ -58,9 +59,9 @@ async def test_lenes_preview_fits_with_1500_guests_and_a_text_at_its_limit(bot: 
     activity_id = await bot.activity(centre, "Sommertur", capacity=1000)
     jens = bot.user(1, "Jens")
     await jens.send("/start c-parasollen")
-    await bot.db.join_activity(activity_id, jens.id, NOW, bot.services.planner)
+    await bot.store.signups.join(activity_id, jens.id, NOW, bot.services.planner)
     for _ in range(999 + 500):
-        await bot.db.join_guest(activity_id, GUEST_40, LENE, NOW)
+        await bot.store.signups.join_guest(activity_id, GUEST_40, LENE, NOW)
     text = ("Kaffe & kage <3 – husk madpakke! " * 200)[:3899] + "!"
     await lene.send("/besked")
     await lene.tap("Deltagerne i én aktivitet")
@@ -113,14 +114,14 @@ async def test_a_national_card_with_200_centres_fits(bot: Harness) -> None:
     """The national tournament seen by an admin: people from 200 centres with long names,
     walk-ins counted by each centre. Names, centres and walk-ins share the room."""
     centres = [
-        await bot.db.add_centre(f"c{i}", f"{i:03d} " + heavy(76), "By", "Europe/Copenhagen")
+        await bot.store.centres.add(f"c{i}", f"{i:03d} " + heavy(76), "By", "Europe/Copenhagen")
         for i in range(200)
     ]
     activity_id = await big_activity(bot, None)
     for i, centre in enumerate(centres):
         await sign_up_many(bot, activity_id, 1 + 2 * i, 2, centre)
-        await bot.db.add_walk_in(activity_id, centre.id, 90, NOW)
-    await bot.db.grant_role(90, RoleName.ADMIN, None, NOW)
+        await bot.store.attendance.add_walk_in(activity_id, centre.id, 90, NOW)
+    await bot.store.roles.grant(90, RoleName.ADMIN, None, NOW)
     admin = bot.user(90, "Ada")
     await admin.send("/start")
     await admin.tap_data(f"v1:tal:show:{activity_id}:0")
@@ -140,7 +141,7 @@ async def test_the_staff_card_with_1000_people_without_a_phone_fits(bot: Harness
     lene = await staff(bot, centre)
     activity_id = await big_activity(bot, centre)
     for _ in range(1000):
-        await bot.db.join_guest(activity_id, GUEST_40, LENE, NOW)
+        await bot.store.signups.join_guest(activity_id, GUEST_40, LENE, NOW)
     await lene.tap_data(f"v1:act:show:{activity_id}:0")
     card = lene.last_text()
     assert "Uden telefon: Ø&<" in card and len(card) <= 4096
@@ -157,8 +158,8 @@ async def test_settings_of_someone_in_200_centres_fit(bot: Harness) -> None:
     jens = bot.user(1, "Jens")
     await jens.send("/start")
     for i in range(200):
-        centre = await bot.db.add_centre(f"c{i}", heavy(80), "By", "Europe/Copenhagen")
-        await bot.db.join_centre(jens.id, centre.id, NOW)
+        centre = await bot.store.centres.add(f"c{i}", heavy(80), "By", "Europe/Copenhagen")
+        await bot.store.people.join_centre(jens.id, centre.id, NOW)
     await jens.press("⚙️ Indstillinger")
     (line,) = [x for x in jens.last_text().split("\n") if x.startswith("Dine væresteder: ")]
     assert line.endswith(" andre") and len(jens.last_text()) <= 4096
@@ -179,10 +180,10 @@ def test_a_list_is_summarised_as_telegram_counts_it() -> None:
 
 async def test_the_start_screen_of_someone_staff_at_60_centres_fits(bot: Harness) -> None:
     for i in range(60):
-        centre = await bot.db.add_centre(
+        centre = await bot.store.centres.add(
             f"c{i}", f"{i:02d} " + heavy(77), "By", "Europe/Copenhagen"
         )
-        await bot.db.grant_role(LENE, RoleName.STAFF, centre.id, NOW)
+        await bot.store.roles.grant(LENE, RoleName.STAFF, centre.id, NOW)
     lene = bot.user(LENE, "Lene")
     await lene.send("/start")
     assert lene.last_text().startswith("Du er personale på 00 Ø&<")

@@ -3,8 +3,8 @@
 import json
 import sqlite3
 
-from bot.db import RoleName
 from bot.fake_telegram import FakeUser
+from bot.store.roles import RoleName
 from dialogs.privacy import run_retention
 from tests.conftest import NOW, Harness
 
@@ -14,8 +14,8 @@ DAY = 86400
 async def setup(bot: Harness) -> tuple[FakeUser, FakeUser, FakeUser]:
     parasollen = await bot.centre()
     kofoed = await bot.centre("kofoed", "Kofoeds Skole")
-    await bot.db.grant_role(50, RoleName.STAFF, parasollen.id, NOW)
-    await bot.db.grant_role(60, RoleName.STAFF, kofoed.id, NOW)
+    await bot.store.roles.grant(50, RoleName.STAFF, parasollen.id, NOW)
+    await bot.store.roles.grant(60, RoleName.STAFF, kofoed.id, NOW)
     lene, ole, jens = bot.user(50, "Lene"), bot.user(60, "Ole"), bot.user(1, "Jens")
     for person in (lene, ole):
         await person.send("/start")
@@ -104,9 +104,9 @@ async def test_no_centre_yet_offers_the_picker(bot: Harness) -> None:
 
 async def test_a_second_answer_is_warned_and_the_person_can_write_again(bot: Harness) -> None:
     jens, lene, _ole = await setup(bot)
-    centre = await bot.db.get_centre_by_slug("parasollen")
+    centre = await bot.store.centres.by_slug("parasollen")
     assert centre is not None
-    await bot.db.grant_role(51, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(51, RoleName.STAFF, centre.id, NOW)
     kim = bot.user(51, "Kim")
     await kim.send("/start")
     await write(jens, "Hej")
@@ -177,7 +177,7 @@ async def test_a_centre_without_staff_on_the_bot_gets_it_from_the_first_one(
     await jens.send("/start c-parasollen")
     await write(jens, "hvornår er fodbold")
     assert jens.last_text().startswith("📨 Din besked er gemt.")
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     lene = bot.user(50, "Lene")
     await lene.send("/start")
     assert "hvornår er fodbold" in lene.last_text()
@@ -273,8 +273,8 @@ async def test_write_again_is_a_new_message_and_the_answer_stays(bot: Harness) -
 
 
 async def test_a_voice_message_at_its_longest_still_fits_a_caption(bot: Harness) -> None:
-    centre = await bot.db.add_centre("lang", "&" * 80, "København", "Europe/Copenhagen")
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    centre = await bot.store.centres.add("lang", "&" * 80, "København", "Europe/Copenhagen")
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     lene, jens = bot.user(50, "Lene"), bot.user(1, "J" * 64)
     await jens.send("/start c-lang")
     await lene.send("/start")

@@ -40,7 +40,7 @@ async def test_a_message_in_a_group_points_to_the_private_chat(bot: Harness) -> 
     await jens.send_in_group("/start")
     (reply,) = [m for m in bot.fake.messages[-100] if m.from_bot]
     assert reply.text == "Skriv til mig i en privat chat: https://t.me/vaerested_test_bot"
-    assert await bot.db.list_user_centres(1) == []
+    assert await bot.store.people.centres(1) == []
 
 
 async def test_an_error_is_logged_and_the_user_told_kindly(bot: Harness) -> None:
@@ -89,4 +89,4 @@ async def test_other_bots_and_channel_posts_are_ignored(bot: Harness) -> None:
         }
     )
     assert bot.fake.calls_of("sendMessage") == []
-    assert await bot.db.personal_data(77) is None
+    assert await bot.store.privacy.personal_data(77) is None

@@ -49,7 +49,7 @@ async def test_centre_picker_groups_more_than_six_by_letter_with_national_always
         "Gentofte",
     ]
     for i, name in enumerate(names):
-        await bot.db.add_centre(f"c{i}", name, "", "Europe/Copenhagen")
+        await bot.store.centres.add(f"c{i}", name, "", "Europe/Copenhagen")
     jens = bot.user(1)
     await jens.send("/start")
     assert "Find dit værested herunder. Eller skriv en del af navnet." in jens.last_text()
@@ -74,7 +74,7 @@ async def test_centre_link_joins_and_shows_activities_at_once(bot: Harness) -> N
     await bot.activity(centre, "Fodbold", place="Fælledparken")
     jens = bot.user(1)
     await jens.send("/start c-parasollen")
-    assert [c.slug for c in await bot.db.list_user_centres(1)] == ["parasollen"]
+    assert [c.slug for c in await bot.store.people.centres(1)] == ["parasollen"]
     text = jens.last_text()
     assert "Velkommen til Café Parasollen!" in text
     assert "Fodbold\nlørdag 5. december kl. 10.00" in text
@@ -85,7 +85,7 @@ async def test_unknown_centre_link_offers_the_picker(bot: Harness) -> None:
     jens = bot.user(1)
     await jens.send("/start c-findesikke")
     assert "Jeg kan ikke finde det værested. Vælg det her:" in jens.last_text()
-    assert await bot.db.list_user_centres(1) == []
+    assert await bot.store.people.centres(1) == []
 
 
 async def test_activity_link_opens_its_card_and_joins_its_centre(bot: Harness) -> None:
@@ -94,7 +94,7 @@ async def test_activity_link_opens_its_card_and_joins_its_centre(bot: Harness) -
     maria = bot.user(2, "Maria")
     await maria.send(f"/start a-{activity_id}")
     assert maria.last_text().startswith("Tur til Bakken\n📅 lørdag 5. december kl. 10.00")
-    assert [c.slug for c in await bot.db.list_user_centres(2)] == ["parasollen"]
+    assert [c.slug for c in await bot.store.people.centres(2)] == ["parasollen"]
     await maria.tap("Tilmeld mig")
     assert "✅ Du er tilmeldt. Vi ses!" in maria.last_text()
 
@@ -158,4 +158,4 @@ async def test_bot_sets_its_description_and_menu_in_both_languages(bot: Harness)
         "my_data",
         "delete_me",
     ]
-    assert await bot.db.get_setting("bot_username") == BOT_USERNAME
+    assert await bot.store.setting("bot_username") == BOT_USERNAME

@@ -12,7 +12,7 @@ async def test_a_second_tap_right_after_signing_up_does_not_cancel(bot: Harness)
     await jens.tap("Tilmeld mig")
     await jens.tap("Afmeld")  # the same finger, a moment later, on the button that moved in
     assert "✅ Du er tilmeldt. Vi ses!" in jens.last_text()
-    view = await bot.db.get_activity_view(activity_id, 1)
+    view = await bot.store.signups.view(activity_id, 1)
     assert view is not None and view.confirmed == 1
     bot.clock.advance(3)
     await jens.tap("Afmeld")  # a real cancel, a few seconds later, works
@@ -34,7 +34,9 @@ async def test_a_double_tap_in_my_sign_ups_does_not_cancel_the_next_one(bot: Har
     await jens.tap("Afmeld 1. Fodbold")
     await jens.tap("Afmeld 1. Banko")  # where Fodbold's button was
     assert "Banko" in jens.last_text()
-    assert [a.title for a, _, _ in await bot.db.list_user_signups(1, bot.clock.now())] == ["Banko"]
+    assert [a.title for a, _, _ in await bot.store.signups.of_user(1, bot.clock.now())] == [
+        "Banko"
+    ]
 
 
 async def test_a_cancel_by_mistake_is_undone_with_one_tap(bot: Harness) -> None:
@@ -86,7 +88,7 @@ async def test_an_old_next_button_on_a_shorter_list_shows_the_first_page(bot: Ha
     old = maria.last_message()
     next_data = next(d for label, d in old.buttons() if label == "Næste ▶️")
     for activity_id in ids[:3]:
-        await bot.db.cancel_activity(activity_id, bot.clock.now())
+        await bot.store.edits.cancel(activity_id, bot.clock.now())
     await maria.tap_data(next_data, old)
     assert "Dag 4" in maria.last_text()
 
@@ -152,5 +154,5 @@ async def test_someone_just_moved_up_can_still_cancel_at_once(bot: Harness) -> N
     bot.clock.advance(60)
     await jens.tap("Afmeld")  # Maria moves up this very second...
     await maria.tap("Gå af ventelisten")  # ...and her old card's button still cancels
-    view = await bot.db.get_activity_view(1, 2)
+    view = await bot.store.signups.view(1, 2)
     assert view is not None and view.my_status == "cancelled"

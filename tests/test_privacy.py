@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import Database, DatabaseError, RoleName
+from bot.store import DatabaseError, Store
+from bot.store.roles import RoleName
 from dialogs.privacy import run_retention
 from tests.conftest import NOW, Harness, local
 
@@ -62,21 +63,21 @@ async def test_erasing_gives_places_back_and_keeps_only_anonymous_counts(bot: Ha
     await jens.tap("Tur")
     await jens.tap("Tilmeld mig")
     maria = await signed_up(bot, 2, "Maria", "Tur")
-    await bot.db.grant_role(1, RoleName.COORDINATOR, centre.id, NOW)
+    await bot.store.roles.grant(1, RoleName.COORDINATOR, centre.id, NOW)
     bot.clock.advance(3 * 3600)  # "Før" is over now
     await jens.send("/slet_mig")
     assert jens.last_text().startswith("Vil du have os til at slette alt, hvad vi ved om dig?")
     await jens.tap("Ja, slet mig")
     assert jens.last_text().startswith("Alt om dig er slettet.")
-    assert await bot.db.personal_data(1) is None
-    assert await bot.db.list_roles(1) == [] and await bot.db.list_user_centres(1) == []
+    assert await bot.store.privacy.personal_data(1) is None
+    assert await bot.store.roles.of(1) == [] and await bot.store.people.centres(1) == []
     assert await bot.dispatch() == 1
     assert maria.last_text().startswith("🎉 Godt nyt!")
-    before = await bot.db.counts_of(past)
+    before = await bot.store.counts.of(past)
     assert before is not None and before.confirmed == 1 and before.guests == 0
-    people = await bot.db.participants(past)
+    people = await bot.store.counts.participants(past)
     assert [p.name for p in people] == ["?"]
-    view = await bot.db.get_activity_view(ahead, 2)
+    view = await bot.store.signups.view(ahead, 2)
     assert view is not None and view.my_status == "confirmed"
 
 
@@ -84,7 +85,7 @@ async def test_no_keeps_everything(bot: Harness) -> None:
     jens = bot.user(1)
     await jens.send("/slet_mig")
     await jens.tap("Nej, behold mine data")
-    assert await bot.db.personal_data(1) is not None
+    assert await bot.store.privacy.personal_data(1) is not None
 
 
 async def test_retention_forgets_the_inactive_and_old_announcements(bot: Harness) -> None:
@@ -93,12 +94,12 @@ async def test_retention_forgets_the_inactive_and_old_announcements(bot: Harness
     await old.send("/start c-parasollen")
     bot.clock.advance(300 * DAY)
     await recent.send("/start c-parasollen")
-    await bot.db.create_broadcast(99, "centre", centre.id, None, "Hej", None, bot.clock.now())
+    await bot.store.broadcasts.create(99, "centre", centre.id, None, "Hej", None, bot.clock.now())
     bot.clock.advance(100 * DAY)  # old: 400 days silent; recent: 100
     assert await run_retention(bot.services) == (1, 1)
-    assert await bot.db.personal_data(1) is None
-    assert await bot.db.personal_data(2) is not None
-    assert await bot.db.broadcast_status(1) is None
+    assert await bot.store.privacy.personal_data(1) is None
+    assert await bot.store.privacy.personal_data(2) is not None
+    assert await bot.store.broadcasts.status(1) is None
 
 
 async def test_logs_hold_no_texts_names_or_token(
@@ -107,7 +108,7 @@ async def test_logs_hold_no_texts_names_or_token(
     caplog.set_level(logging.INFO)
     centre = await bot.centre()
     await bot.activity(centre, "Tur", capacity=1)
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     jens = await signed_up(bot, 1, "Jensemand")
     await jens.send("min hemmelige besked 12345")
     lene = bot.user(50, "Lenemor")
@@ -124,16 +125,16 @@ async def test_logs_hold_no_texts_names_or_token(
 
 async def test_a_damaged_database_is_refused_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "bot.db"
-    db = await Database.open(path)
-    await db.add_centre("a", "A", "", "Europe/Copenhagen")
-    await db.close()
+    store = await Store.open(path)
+    await store.centres.add("a", "A", "", "Europe/Copenhagen")
+    await store.close()
     data = bytearray(path.read_bytes())
     page = 4096
     for offset in range(page * 2, min(len(data), page * 2 + 200)):  # scribble on a table page
         data[offset] = 0xFF
     path.write_bytes(bytes(data))
     with pytest.raises(DatabaseError) as info:
-        await Database.open(path)
+        await Store.open(path)
     assert "\n" not in str(info.value)
     assert "damaged" in str(info.value) or "cannot use database" in str(info.value)
 
@@ -144,5 +145,5 @@ async def test_a_database_that_cannot_be_created_is_refused_in_one_line(
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     with pytest.raises(DatabaseError, match="cannot create database") as info:
-        await Database.open(blocker / "bot.db")
+        await Store.open(blocker / "bot.db")
     assert "\n" not in str(info.value)

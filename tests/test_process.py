@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_config
-from bot.db import Database, NewActivity, RoleName
 from bot.fake_telegram import TOKEN, FakeTelegram, serve
 from bot.reminders import ReminderPolicy
+from bot.store import Store
+from bot.store.activities import NewActivity
+from bot.store.roles import RoleName
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,17 +101,17 @@ def states(db_path: Path, table: str) -> Counter[str]:
 
 async def seed_members(config: Path, members: int) -> tuple[Path, int]:
     settings = load_config(config, require_token=False)
-    db = await Database.open(settings.database.path)
+    store = await Store.open(settings.database.path)
     try:
-        centre = await db.add_centre("parasollen", "Café Parasollen", "", "Europe/Copenhagen")
+        centre = await store.centres.add("parasollen", "Café Parasollen", "", "Europe/Copenhagen")
         now = int(time.time())
         for uid in range(1, members + 1):
-            await db.touch_user(uid, f"P{uid}", "da", now)
-            await db.join_centre(uid, centre.id, now)
-        await db.grant_role(9000, RoleName.STAFF, centre.id, now)
+            await store.people.touch(uid, f"P{uid}", "da", now)
+            await store.people.join_centre(uid, centre.id, now)
+        await store.roles.grant(9000, RoleName.STAFF, centre.id, now)
         return settings.database.path, centre.id
     finally:
-        await db.close()
+        await store.close()
 
 
 async def test_the_bot_runs_and_stops_on_sigterm_quickly(
@@ -151,11 +153,11 @@ async def test_killed_mid_announcement_it_resumes_without_duplicates(
     db_path, centre_id = await seed_members(config, 240)
     for uid in range(1, 241):
         telegram.user(uid, f"P{uid}")
-    db = await Database.open(db_path)
-    await db.create_broadcast(
+    store = await Store.open(db_path)
+    await store.broadcasts.create(
         9000, "centre", centre_id, None, "Bussen kører kl. 9", None, int(time.time())
     )
-    await db.close()
+    await store.close()
     bot = Bot(config)
     await bot.start()
     await until(lambda: len(delivered(telegram, "📣")) >= 60)
@@ -186,14 +188,16 @@ async def test_killed_mid_reminders_it_resumes_without_duplicates(
     config = write_config(tmp_path, url, '[reminders]\nbefore = ["3597s"]\nquiet_hours = ""\n')
     db_path, centre_id = await seed_members(config, 150)
     settings = load_config(config, require_token=False)
-    db = await Database.open(db_path)
+    store = await Store.open(db_path)
     now = int(time.time())
-    (activity_id,) = await db.add_activities([NewActivity(centre_id, "Fodbold", now + 3600)], now)
+    (activity_id,) = await store.activities.add(
+        [NewActivity(centre_id, "Fodbold", now + 3600)], now
+    )
     policy = ReminderPolicy.from_config(settings)
     for uid in range(1, 151):
         telegram.user(uid, f"P{uid}")
-        await db.join_activity(activity_id, uid, now, policy)
-    await db.close()
+        await store.signups.join(activity_id, uid, now, policy)
+    await store.close()
     bot = Bot(config)
     await bot.start()
     await until(lambda: len(delivered(telegram, "⏰")) >= 40)
@@ -222,9 +226,9 @@ async def test_sigterm_during_an_announcement_stops_within_five_seconds(
     db_path, centre_id = await seed_members(config, 200)
     for uid in range(1, 201):
         telegram.user(uid, f"P{uid}")
-    db = await Database.open(db_path)
-    await db.create_broadcast(9000, "centre", centre_id, None, "Hej", None, int(time.time()))
-    await db.close()
+    store = await Store.open(db_path)
+    await store.broadcasts.create(9000, "centre", centre_id, None, "Hej", None, int(time.time()))
+    await store.close()
     bot = Bot(config)
     await bot.start()
     await until(lambda: len(delivered(telegram, "📣")) >= 30)

@@ -27,7 +27,7 @@ async def test_the_card_is_spoken_from_the_activitys_own_words(bot: Harness) -> 
     activity_id = await bot.activity(
         centre, TITLE, local(2026, 12, 5, 19, 30), place="Stuen & haven", description='"Alle" <b>'
     )
-    activity = await bot.db.get_activity(activity_id)
+    activity = await bot.store.activities.get(activity_id)
     assert activity is not None
 
     class Context:

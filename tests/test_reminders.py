@@ -14,9 +14,9 @@ START = local(2026, 12, 5, 10)  # Saturday 5 December, 10:00 in Copenhagen
 
 
 async def signed_up(bot: Harness, user_id: int = 1, name: str = "Jens", capacity: int = 5):  # type: ignore[no-untyped-def]
-    centre = await bot.db.get_centre_by_slug("parasollen") or await bot.centre()
+    centre = await bot.store.centres.by_slug("parasollen") or await bot.centre()
     activity_id = next(
-        (a.id for a, _ in await bot.db.list_activities() if a.title == "Fodbold"), None
+        (a.id for a, _ in await bot.store.activities.all() if a.title == "Fodbold"), None
     ) or await bot.activity(centre, "Fodbold", place="Fælledparken", capacity=capacity)
     person = bot.user(user_id, name)
     await person.send("/start c-parasollen")
@@ -47,7 +47,7 @@ async def test_each_reminder_goes_out_once_at_its_time(bot: Harness) -> None:
     assert await bot.dispatch() == 1
     assert await bot.dispatch() == 0
     assert len(reminders_of(jens)) == 2
-    assert await bot.db.count_notifications("sent", "reminder") == 2
+    assert await bot.store.notifications.count("sent", "reminder") == 2
 
 
 async def test_i_am_coming_is_a_kind_one_tap_answer(bot: Harness) -> None:
@@ -72,7 +72,7 @@ async def test_i_cannot_come_frees_the_seat_promotes_and_thanks(bot: Harness) ->
     )
     assert await bot.dispatch() == 1
     assert maria.last_text().startswith("🎉 Godt nyt! Der blev en plads ledig til dig på Fodbold")
-    view = await bot.db.get_activity_view(activity_id, 2)
+    view = await bot.store.signups.view(activity_id, 2)
     assert view is not None and view.my_status == "confirmed"
 
 
@@ -103,13 +103,13 @@ async def test_signing_up_late_skips_the_reminders_already_past(bot: Harness) ->
     assert await bot.dispatch() == 0
     bot.clock.now = lambda: START - 20 * H  # type: ignore[method-assign]
     assert reminders_of(jens) == []
-    assert await bot.db.count_notifications(kind="reminder") == 0
+    assert await bot.store.notifications.count(kind="reminder") == 0
 
 
 async def test_a_moved_activity_moves_its_reminders_and_tells_participants(bot: Harness) -> None:
     jens, activity_id = await signed_up(bot)
     moved = local(2026, 12, 6, 14)
-    assert await bot.db.change_activity(
+    assert await bot.store.edits.change(
         activity_id, bot.clock.now(), bot.services.planner, starts_at=moved
     )
     bot.clock.advance(10 * 60)  # a change is told 10 minutes later (more may follow)
@@ -128,8 +128,8 @@ async def test_a_moved_activity_moves_its_reminders_and_tells_participants(bot: 
 async def test_a_cancelled_activity_is_announced_once_and_reminds_nobody(bot: Harness) -> None:
     jens, activity_id = await signed_up(bot)
     maria, _ = await signed_up(bot, 2, "Maria")
-    assert await bot.db.cancel_activity(activity_id, bot.clock.now())
-    assert not await bot.db.cancel_activity(activity_id, bot.clock.now())
+    assert await bot.store.edits.cancel(activity_id, bot.clock.now())
+    assert not await bot.store.edits.cancel(activity_id, bot.clock.now())
     assert await bot.dispatch() == 2
     for person in (jens, maria):
         assert person.last_text() == (
@@ -145,7 +145,7 @@ async def test_after_downtime_only_the_latest_overdue_reminder_goes_out(bot: Har
     bot.clock.now = lambda: START - 60 * 60  # type: ignore[method-assign]  # both are overdue
     assert await bot.dispatch() == 1
     assert len(reminders_of(jens)) == 1
-    assert await bot.db.count_notifications("skipped", "reminder") == 1
+    assert await bot.store.notifications.count("skipped", "reminder") == 1
 
 
 async def test_overdue_reminders_of_started_activities_are_dropped(bot: Harness) -> None:
@@ -160,13 +160,13 @@ async def test_a_blocked_user_gets_nothing_more_until_they_write_again(bot: Harn
     bot.fake.blocked.add(1)
     bot.clock.now = lambda: START - 24 * H  # type: ignore[method-assign]
     assert await bot.dispatch() == 1
-    assert await bot.db.count_notifications("failed") == 1
+    assert await bot.store.notifications.count("failed") == 1
     bot.clock.now = lambda: START - 2 * H  # type: ignore[method-assign]
     assert await bot.dispatch() == 0  # inactive: skipped, not tried
-    assert await bot.db.count_notifications("skipped") == 1
+    assert await bot.store.notifications.count("skipped") == 1
     bot.fake.blocked.discard(1)
     await jens.send("hej")  # writing again makes them reachable again
-    assert await bot.db.change_activity(
+    assert await bot.store.edits.change(
         activity_id, bot.clock.now(), bot.services.planner, place="Stuen"
     )
     bot.clock.now = lambda: START - 2 * H + 10 * 60  # type: ignore[method-assign]
@@ -217,7 +217,7 @@ async def test_an_ambiguous_timeout_is_recorded_unknown_and_never_resent(bot: Ha
     bot.fake.fail("sendMessage", exception=httpx.ReadTimeout)
     bot.clock.now = lambda: START - 2 * H  # type: ignore[method-assign]
     assert await bot.dispatch() == 1
-    assert await bot.db.count_notifications("unknown") == 1
+    assert await bot.store.notifications.count("unknown") == 1
     assert await bot.dispatch() == 0
     assert reminders_of(jens) == []
 
@@ -233,13 +233,13 @@ async def test_a_refused_connection_is_retried(bot: Harness) -> None:
 async def test_a_crash_between_claim_and_send_never_resends(bot: Harness) -> None:
     jens, _ = await signed_up(bot)
     due = START - 2 * H
-    claimed = await bot.db.claim_notification(due)  # claimed, then the process dies
+    claimed = await bot.store.notifications.claim(due)  # claimed, then the process dies
     assert claimed is not None and claimed.offset_s == 24 * H
     bot.clock.now = lambda: due  # type: ignore[method-assign]
     await bot.restart()
-    assert await bot.db.count_notifications("unknown") == 1
+    assert await bot.store.notifications.count("unknown") == 1
     assert await bot.dispatch() == 1  # only the 2 h one, now due
-    assert await bot.db.count_notifications("unknown") == 1
+    assert await bot.store.notifications.count("unknown") == 1
     assert len(reminders_of(jens)) == 1  # the claimed 24 h reminder was never sent
 
 
@@ -308,8 +308,8 @@ async def test_the_running_bot_sends_a_reminder_on_time_by_itself(tmp_path: Path
     import time
 
     from bot.config import load_config
-    from bot.db import NewActivity
     from bot.fake_telegram import FakeTelegram
+    from bot.store.activities import NewActivity
 
     extra = '[reminders]\nbefore = ["2s"]\nquiet_hours = ""\n[broadcast]\nrate_per_second = 100\n'
     config = load_config(write_config(tmp_path, extra))
@@ -320,9 +320,9 @@ async def test_the_running_bot_sends_a_reminder_on_time_by_itself(tmp_path: Path
     await app.post_init(app)  # type: ignore[misc]
     await app.start()
     try:
-        db = app.bot_data["services"].database
+        store = app.bot_data["services"].store
         starts = int(time.time()) + 4
-        await db.add_activities([NewActivity(None, "Snart", starts)], int(time.time()))
+        await store.activities.add([NewActivity(None, "Snart", starts)], int(time.time()))
         jens = fake.user(1, "Jens")
         await jens.send("/start")
         await jens.tap("For hele landet")

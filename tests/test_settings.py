@@ -51,6 +51,6 @@ async def test_belonging_to_two_centres_and_removing_one(bot: Harness) -> None:
     await jens.tap("Fjern Kofoeds Skole")
     await jens.tap("Ja, fjern det")
     assert jens.last_text().startswith("Kofoeds Skole er ikke længere på din liste.")
-    assert [c.slug for c in await bot.db.list_user_centres(1)] == ["parasollen"]
+    assert [c.slug for c in await bot.store.people.centres(1)] == ["parasollen"]
     await jens.press("📅 Aktiviteter")
     assert "Maling" not in jens.last_text()

@@ -58,7 +58,7 @@ async def test_a_double_tap_does_not_sign_up_twice(bot: Harness) -> None:
     card = jens.last_message()
     join = next(data for label, data in card.buttons() if "Tilmeld" in label)
     await asyncio.gather(jens.tap_data(join, card), jens.tap_data(join, card))
-    view = await bot.db.get_activity_view(activity_id, 1)
+    view = await bot.store.signups.view(activity_id, 1)
     assert view is not None and view.confirmed == 1
     assert "✅ Du er tilmeldt. Vi ses!" in jens.last_text()
 
@@ -95,7 +95,7 @@ async def test_cancelling_promotes_the_first_in_line_and_tells_them(bot: Harness
     )
     await maria.tap("Se aktiviteten")
     assert "✅ Du er tilmeldt. Vi ses!" in maria.last_text()
-    view = await bot.db.get_activity_view(activity_id, 2)
+    view = await bot.store.signups.view(activity_id, 2)
     assert view is not None and (view.confirmed, view.waitlisted) == (1, 0)
 
 
@@ -106,7 +106,7 @@ async def test_thirty_people_tapping_at_once_never_overbook(bot: Harness) -> Non
     for person in people:
         await person.tap("Banko")
     await asyncio.gather(*(p.tap("Tilmeld mig") for p in people))
-    view = await bot.db.get_activity_view(activity_id, 1)
+    view = await bot.store.signups.view(activity_id, 1)
     assert view is not None and (view.confirmed, view.waitlisted) == (5, 25)
     confirmed = [p for p in people if "✅ Du er tilmeldt" in p.last_text()]
     waiting = [p for p in people if "på ventelisten" in p.last_text()]
@@ -131,14 +131,14 @@ async def test_old_card_of_a_cancelled_activity_says_so_and_shows_fresh_list(bot
     await bot.activity(centre, "Fodbold", starts_at=local(2026, 12, 6, 10))
     maria = await joined(bot, 2, "Maria")
     await maria.tap("Aflyst tur")
-    await bot.db.cancel_activity(gone, bot.clock.now())
+    await bot.store.edits.cancel(gone, bot.clock.now())
     await maria.tap("Tilmeld mig")
     text = maria.last_text()
     assert text.startswith(
         "😔 Aflyst tur (lørdag 5. december kl. 10.00) er desværre aflyst.\n\nDet sker"
     )
     assert [b for b, _ in maria.last_message().buttons()] == ["Søn 6/12 10.00 · Fodbold"]
-    view = await bot.db.get_activity_view(gone, 2)
+    view = await bot.store.signups.view(gone, 2)
     assert view is not None and view.confirmed == 0
 
 
@@ -150,7 +150,7 @@ async def test_a_started_activity_cannot_be_joined_from_an_old_card(bot: Harness
     bot.clock.advance(7 * 86400 + 600)
     await jens.tap("Tilmeld mig")
     assert jens.last_text().startswith("Fodbold er allerede begyndt.")
-    view = await bot.db.get_activity_view(activity_id, 1)
+    view = await bot.store.signups.view(activity_id, 1)
     assert view is not None and view.confirmed == 0
 
 
@@ -176,7 +176,7 @@ async def test_forged_and_malformed_buttons_change_nothing(bot: Harness) -> None
     ):
         await jens.tap_data(data)
         assert "Den knap er gammel" in jens.last_text(), data
-    view = await bot.db.get_activity_view(activity_id, 1)
+    view = await bot.store.signups.view(activity_id, 1)
     assert view is not None and view.confirmed == 0 and view.my_status == "none"
 
 

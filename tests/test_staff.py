@@ -4,16 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import RoleName
 from bot.fake_telegram import FakeUser
+from bot.store.roles import RoleName
 from tests.conftest import NOW, Harness, local
 
 DENIED = "Det har du ikke adgang til."
 
 
 async def lene_at_parasollen(bot: Harness) -> FakeUser:
-    centre = await bot.db.get_centre_by_slug("parasollen") or await bot.centre()
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+    centre = await bot.store.centres.by_slug("parasollen") or await bot.centre()
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     lene = bot.user(50, "Lene")
     await lene.send("/start")
     return lene
@@ -53,10 +53,10 @@ async def test_staff_make_an_activity_in_a_few_taps_and_one_title(bot: Harness) 
     await lene.tap("Opret")
     assert lene.texts()[-2].startswith("✅ Oprettet! Brugerne finder den under 📅 Aktiviteter.")
     assert "?start=a-1" in lene.texts()[-2]
-    ((activity, _confirmed),) = await bot.db.list_activities()
+    ((activity, _confirmed),) = await bot.store.activities.all()
     assert (activity.title, activity.place, activity.capacity) == ("Fodbold", "Fælledparken", 10)
     assert activity.starts_at == local(2026, 11, 29, 14)
-    assert await bot.db.get_draft(50, bot.clock.now()) is None
+    assert await bot.store.drafts.get(50, bot.clock.now()) is None
     jens = bot.user(1)
     await jens.send("/start c-parasollen")
     assert "Fodbold\nsøndag 29. november kl. 14.00" in jens.last_text()
@@ -101,11 +101,11 @@ async def test_each_bad_input_is_explained_and_the_step_asked_again(
     await lene.send("/ny_aktivitet")
     for text in step_inputs:
         await lene.send(text)
-    step = (await bot.db.get_draft(50, bot.clock.now())).step  # type: ignore[union-attr]
+    step = (await bot.store.drafts.get(50, bot.clock.now())).step  # type: ignore[union-attr]
     await lene.send(bad)
     assert lene.last_text().startswith(expected)
-    assert (await bot.db.get_draft(50, bot.clock.now())).step == step  # type: ignore[union-attr]
-    assert await bot.db.list_activities() == []
+    assert (await bot.store.drafts.get(50, bot.clock.now())).step == step  # type: ignore[union-attr]
+    assert await bot.store.activities.all() == []
 
 
 async def test_html_in_a_title_is_kept_as_text(bot: Harness) -> None:
@@ -126,8 +126,8 @@ async def test_back_and_stop(bot: Harness) -> None:
     await lene.tap("Afbryd")
     assert lene.last_text() == "Okay – intet blev ændret."
     assert (
-        await bot.db.get_draft(50, bot.clock.now()) is None
-        and await bot.db.list_activities() == []
+        await bot.store.drafts.get(50, bot.clock.now()) is None
+        and await bot.store.activities.all() == []
     )
 
 
@@ -138,7 +138,7 @@ async def test_an_old_step_button_does_not_skip_ahead(bot: Harness) -> None:
     await lene.tap("I morgen")
     await lene.tap_data("v1:stf:day:20261205", lene.last_message())
     assert lene.last_text().startswith("Den knap er gammel – her er du nået til.")
-    assert (await bot.db.get_draft(50, bot.clock.now())).step == "time"  # type: ignore[union-attr]
+    assert (await bot.store.drafts.get(50, bot.clock.now())).step == "time"  # type: ignore[union-attr]
 
 
 async def test_a_restart_in_the_middle_loses_nothing(bot: Harness, tmp_path: Path) -> None:
@@ -175,9 +175,9 @@ async def test_people_who_are_not_staff_are_refused_and_nothing_changes(bot: Har
     ):
         await jens.tap_data(data)
         assert jens.last_text() in (DENIED,) or "gammel" in jens.last_text(), data
-    activity = await bot.db.get_activity(activity_id)
+    activity = await bot.store.activities.get(activity_id)
     assert activity is not None and activity.status == "scheduled" and activity.capacity == 5
-    assert await bot.db.get_draft(1, bot.clock.now()) is None
+    assert await bot.store.drafts.get(1, bot.clock.now()) is None
     # The card shows no staff buttons to users.
     await jens.tap_data(f"v1:act:show:{activity_id}:0")
     assert "✏️ Tid" not in [b for b, _ in jens.last_message().buttons()]
@@ -187,7 +187,7 @@ async def test_staff_of_another_centre_cannot_touch_this_one(bot: Harness) -> No
     parasollen = await bot.centre()
     kofoed = await bot.centre("kofoed", "Kofoeds Skole")
     activity_id = await bot.activity(parasollen, "Fodbold", capacity=5)
-    await bot.db.grant_role(60, RoleName.STAFF, kofoed.id, NOW)
+    await bot.store.roles.grant(60, RoleName.STAFF, kofoed.id, NOW)
     ole = bot.user(60, "Ole")
     await ole.send("/start c-parasollen")
     await ole.tap("Fodbold")
@@ -201,7 +201,7 @@ async def test_staff_of_another_centre_cannot_touch_this_one(bot: Harness) -> No
         assert ole.last_text() == DENIED, data
     await ole.send("/ny_aktivitet")
     assert "Café Parasollen" not in str(ole.last_message().buttons())
-    assert (await bot.db.get_activity(activity_id)).status == "scheduled"  # type: ignore[union-attr]
+    assert (await bot.store.activities.get(activity_id)).status == "scheduled"  # type: ignore[union-attr]
 
 
 async def test_changing_the_time_tells_participants_and_moves_reminders(bot: Harness) -> None:
@@ -230,7 +230,7 @@ async def test_changing_the_time_tells_participants_and_moves_reminders(bot: Har
 
 async def test_more_places_move_people_up_from_the_waiting_list(bot: Harness) -> None:
     lene = await lene_at_parasollen(bot)
-    centre = await bot.db.get_centre_by_slug("parasollen")
+    centre = await bot.store.centres.by_slug("parasollen")
     activity_id = await bot.activity(centre, "Tur", capacity=1)
     jens, maria = bot.user(1, "Jens"), bot.user(2, "Maria")
     for person in (jens, maria):
@@ -263,7 +263,7 @@ async def test_cancelling_an_activity_tells_everyone_once(bot: Harness) -> None:
 
 async def test_a_guest_at_the_counter_takes_a_place(bot: Harness) -> None:
     lene = await lene_at_parasollen(bot)
-    centre = await bot.db.get_centre_by_slug("parasollen")
+    centre = await bot.store.centres.by_slug("parasollen")
     activity_id = await bot.activity(centre, "Tur", capacity=1)
     await lene.tap_data(f"v1:act:show:{activity_id}:0")
     await lene.tap("Tilmeld en uden telefon")
@@ -277,7 +277,7 @@ async def test_a_guest_at_the_counter_takes_a_place(bot: Harness) -> None:
     await lene.tap("Tilmeld en uden telefon")
     await lene.send("Hanne")
     assert "Der var fuldt, så Hanne er nr. 1 på ventelisten." in lene.last_text()
-    assert [name for _, name in await bot.db.list_guests(activity_id)] == ["Poul", "Hanne"]
+    assert [name for _, name in await bot.store.signups.guests(activity_id)] == ["Poul", "Hanne"]
     jens = bot.user(1)
     await jens.send("/start c-parasollen")
     await jens.tap("Tur")
@@ -287,7 +287,7 @@ async def test_a_guest_at_the_counter_takes_a_place(bot: Harness) -> None:
 async def test_an_invitation_makes_staff_once(bot: Harness) -> None:
     await bot.centre()
     admin = bot.user(99, "Admin")
-    await bot.db.grant_role(99, RoleName.ADMIN, None, NOW)
+    await bot.store.roles.grant(99, RoleName.ADMIN, None, NOW)
     await admin.send("/inviter")
     await admin.tap("Café Parasollen")
     text = admin.last_text()
@@ -308,12 +308,12 @@ async def test_an_invitation_makes_staff_once(bot: Harness) -> None:
     await ole.send("/ny_aktivitet")
     assert ole.last_text() == DENIED
     await make_activity(lene)
-    assert len(await bot.db.list_activities()) == 1
+    assert len(await bot.store.activities.all()) == 1
 
 
 async def test_an_expired_invitation_does_not_work(bot: Harness) -> None:
     centre = await bot.centre()
-    await bot.db.create_invitation("abcdefghijkl", centre.id, 99, NOW + 60)
+    await bot.store.roles.create_invitation("abcdefghijkl", centre.id, 99, NOW + 60)
     bot.clock.advance(61)
     lene = bot.user(50)
     await lene.send("/start s-abcdefghijkl")

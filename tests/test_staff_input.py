@@ -56,7 +56,7 @@ async def test_a_sticker_or_a_photo_at_time_edit_asks_again(bot: Harness) -> Non
             AS_TEXT + "\n\n✏️ Fodbold\nNu: søndag 29. november kl. 14.00\nSkriv den nye tid"
         )
         assert labels(lene)[0] == "Samme dag (søndag 29. november)"
-    draft = await bot.db.get_draft(50, bot.clock.now())
+    draft = await bot.store.drafts.get(50, bot.clock.now())
     assert draft is not None and draft.step == "day"
 
 
@@ -99,8 +99,8 @@ async def test_start_in_the_middle_of_a_new_activity_says_it_was_stopped(bot: Ha
     new = lene.texts()[seen:]
     assert new[0] == "Jeg har stoppet den nye aktivitet: Den er ikke gemt."
     assert len(new) > 1  # and then /start did what it does
-    assert await bot.db.get_draft(50, bot.clock.now()) is None
-    assert await bot.db.list_activities() == []
+    assert await bot.store.drafts.get(50, bot.clock.now()) is None
+    assert await bot.store.activities.all() == []
 
 
 async def test_besked_in_the_middle_of_a_dialog_stops_it_then_starts_besked(bot: Harness) -> None:
@@ -115,7 +115,7 @@ async def test_besked_in_the_middle_of_a_dialog_stops_it_then_starts_besked(bot:
         lene.last_text(),
     ]
     assert lene.last_text() == "Ny besked\nHvem skal have den?"
-    ((activity, _confirmed),) = await bot.db.list_activities()
+    ((activity, _confirmed),) = await bot.store.activities.all()
     assert activity.place == "Fælledparken"
     # /besked again in the middle of /besked: stopped, then a fresh start.
     await lene.tap("Alle på Café Parasollen")
@@ -128,7 +128,7 @@ async def test_a_menu_button_mid_dialog_says_so_and_mine_data_does_not(bot: Harn
     lene = await lene_at_parasollen(bot)
     await lene.send("/ny_aktivitet")
     await lene.send("/mine_data")
-    draft = await bot.db.get_draft(50, bot.clock.now())
+    draft = await bot.store.drafts.get(50, bot.clock.now())
     assert draft is not None and draft.step == "title"
     assert not any(text.startswith("Jeg har stoppet") for text in lene.texts())
     seen = len(lene.texts())
@@ -146,14 +146,14 @@ async def test_time_edit_reads_18_and_18_30_as_the_same_day(bot: Harness) -> Non
     await the_time_step(lene)
     await jens.tap_data("v1:act:join:1:0")
     await lene.send("18")
-    ((activity, confirmed),) = await bot.db.list_activities()
+    ((activity, confirmed),) = await bot.store.activities.all()
     assert activity.starts_at == local(2026, 11, 29, 18)
     assert confirmed == 1
     assert "📅 søndag 29. november kl. 18.00" in lene.last_text()  # the card, changed
     await lene.tap_data("v1:act:show:1:0")
     await lene.tap("✏️ Tid")
     await lene.send("18.30")
-    ((activity, _confirmed),) = await bot.db.list_activities()
+    ((activity, _confirmed),) = await bot.store.activities.all()
     assert activity.starts_at == local(2026, 11, 29, 18, 30)
 
 
@@ -161,19 +161,19 @@ async def test_time_edit_takes_a_date_with_a_time(bot: Harness) -> None:
     lene = await lene_at_parasollen(bot)
     await the_time_step(lene)
     await lene.send("5/12 18.30")
-    ((activity, _confirmed),) = await bot.db.list_activities()
+    ((activity, _confirmed),) = await bot.store.activities.all()
     assert activity.starts_at == local(2026, 12, 5, 18, 30)
     await lene.tap_data("v1:act:show:1:0")
     await lene.tap("✏️ Tid")
     await lene.send("6.12 kl. 18")
-    ((activity, _confirmed),) = await bot.db.list_activities()
+    ((activity, _confirmed),) = await bot.store.activities.all()
     assert activity.starts_at == local(2026, 12, 6, 18)
     await lene.tap_data("v1:act:show:1:0")
     await lene.tap("✏️ Tid")
     await lene.send("7/12")  # a date alone: then the time, as before
     assert "Hvornår starter den?" in lene.last_text()
     await lene.tap("10.00")
-    ((activity, _confirmed),) = await bot.db.list_activities()
+    ((activity, _confirmed),) = await bot.store.activities.all()
     assert activity.starts_at == local(2026, 12, 7, 10)
 
 
@@ -183,17 +183,17 @@ async def test_time_edit_asks_when_it_could_be_a_time_or_a_date(bot: Harness) ->
     await lene.send("5.12")
     assert lene.last_text() == "✏️ Fodbold\nMener du en tid eller en dato?"
     assert labels(lene) == ["🕐 Samme dag kl. 05.12", "📅 lørdag 5. december", "✖️ Afbryd"]
-    ((activity, _confirmed),) = await bot.db.list_activities()
+    ((activity, _confirmed),) = await bot.store.activities.all()
     assert activity.starts_at == local(2026, 11, 29, 14)  # nothing guessed
     await lene.tap("📅 lørdag 5. december")
     await lene.send("19")
-    ((activity, _confirmed),) = await bot.db.list_activities()
+    ((activity, _confirmed),) = await bot.store.activities.all()
     assert activity.starts_at == local(2026, 12, 5, 19)
     await lene.tap_data("v1:act:show:1:0")
     await lene.tap("✏️ Tid")
     await lene.send("18.12")
     await lene.tap("🕐 Samme dag kl. 18.12")
-    ((activity, _confirmed),) = await bot.db.list_activities()
+    ((activity, _confirmed),) = await bot.store.activities.all()
     assert activity.starts_at == local(2026, 12, 5, 18, 12)
 
 

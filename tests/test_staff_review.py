@@ -1,7 +1,7 @@
 """What Lene's walk-through found, each fixed: reach, guests, slips, double taps, clear words."""
 
-from bot.db import RoleName
 from bot.fake_telegram import FakeUser
+from bot.store.roles import RoleName
 from tests.conftest import NOW, Harness
 from tests.test_staff import lene_at_parasollen, make_activity
 
@@ -29,7 +29,7 @@ async def test_a_forged_edit_field_is_just_an_old_button(bot: Harness) -> None:
 
 async def test_staff_see_their_centres_activities_without_joining(bot: Harness) -> None:
     lene = await lene_at_parasollen(bot)
-    centre = await bot.db.get_centre_by_slug("parasollen")
+    centre = await bot.store.centres.by_slug("parasollen")
     await bot.activity(centre, "Fodbold")
     await lene.press("📅 Aktiviteter")
     assert "Fodbold" in lene.last_text()
@@ -49,7 +49,7 @@ async def test_the_author_is_not_in_the_audience(bot: Harness) -> None:
 
 async def test_a_guest_can_be_taken_off_and_the_waiting_list_moves_up(bot: Harness) -> None:
     lene = await lene_at_parasollen(bot)
-    centre = await bot.db.get_centre_by_slug("parasollen")
+    centre = await bot.store.centres.by_slug("parasollen")
     activity_id = await bot.activity(centre, "Tur", capacity=1)
     await lene.tap_data(f"v1:act:show:{activity_id}:0")
     await lene.tap("Tilmeld en uden telefon")
@@ -78,7 +78,7 @@ async def test_a_second_tap_on_create_keeps_the_result(bot: Harness) -> None:
     await lene.tap_data(create, preview)
     assert preview.text == result and result.startswith("✅ Oprettet!")
     assert last_toast(bot) == "✅ Det er allerede gjort."
-    assert len(await bot.db.list_activities()) == 1
+    assert len(await bot.store.activities.all()) == 1
 
 
 async def test_a_second_tap_on_cancel_keeps_the_confirmation(bot: Harness) -> None:
@@ -103,7 +103,7 @@ async def test_a_menu_button_ends_the_dialog_so_typing_is_not_taken_for_it(
     await lene.press("📅 Aktiviteter")
     await lene.send("hvornår er fodbold")
     assert lene.last_text().startswith("Jeg forstår kun knapperne")
-    assert await bot.db.get_draft(50, bot.clock.now()) is None
+    assert await bot.store.drafts.get(50, bot.clock.now()) is None
 
 
 async def test_moving_the_time_shows_the_current_one_and_offers_the_same_day(
@@ -135,7 +135,7 @@ async def test_fewer_places_than_signed_up_warns_and_keeps_everyone(bot: Harness
     await lene.tap("✏️ Pladser")
     await lene.send("1")
     assert "2 har allerede en plads. Ingen mister sin plads." in lene.last_text()
-    view = await bot.db.get_activity_view(1, 1)
+    view = await bot.store.signups.view(1, 1)
     assert view is not None and view.confirmed == 2
 
 
@@ -157,7 +157,7 @@ async def test_help_shows_staff_their_commands(bot: Harness) -> None:
     jens = bot.user(1)
     await jens.send("/hjaelp")
     assert "/ny_aktivitet" not in jens.texts()[-2]
-    await bot.db.grant_role(99, RoleName.ADMIN, None, NOW)
+    await bot.store.roles.grant(99, RoleName.ADMIN, None, NOW)
     admin = bot.user(99, "Admin")
     await admin.send("/hjaelp")
     assert "/inviter – et link, der gør en person til personale." in admin.texts()[-2]
@@ -176,7 +176,7 @@ async def test_a_sticker_while_writing_an_announcement_is_explained(bot: Harness
 
 async def test_nobody_to_send_to_is_said_plainly(bot: Harness) -> None:
     lene = await lene_at_parasollen(bot)
-    centre = await bot.db.get_centre_by_slug("parasollen")
+    centre = await bot.store.centres.by_slug("parasollen")
     await bot.activity(centre, "Banko")
     await lene.send("/besked")
     await lene.tap("Deltagerne i én aktivitet")

@@ -10,8 +10,8 @@ from collections.abc import Awaitable
 
 import pytest
 
-from bot.db import SignupStatus
 from bot.fake_telegram import FakeUser
+from bot.store.signups import SignupStatus
 from tests.conftest import Harness, local
 
 H = 3600
@@ -32,7 +32,7 @@ async def answered(bot: Harness, person: FakeUser, tap: Awaitable[None]) -> tupl
 
 
 async def status(bot: Harness, activity_id: int, user_id: int) -> SignupStatus:
-    view = await bot.db.get_activity_view(activity_id, user_id)
+    view = await bot.store.signups.view(activity_id, user_id)
     assert view is not None
     return view.my_status
 

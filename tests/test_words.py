@@ -13,9 +13,9 @@ import io
 
 from babel.messages.pofile import read_po
 
-from bot.db import RoleName
 from bot.fake_telegram import FakeUser
 from bot.i18n import LOCALES_DIR
+from bot.store.roles import RoleName
 from tests.conftest import NOW, Harness, local
 
 
@@ -35,8 +35,8 @@ async def test_soren_can_tell_counter_sign_ups_from_walk_ins_and_never_adds_twic
     for uid, name in ((1, "Jens"), (2, "Maria")):
         person = bot.user(uid, name)
         await person.send("/start c-parasollen")
-        await bot.db.join_activity(activity_id, uid, NOW, bot.services.planner)
-    await bot.db.grant_role(50, RoleName.STAFF, centre.id, NOW)
+        await bot.store.signups.join(activity_id, uid, NOW, bot.services.planner)
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
     lene = bot.user(50, "Lene")
     await lene.send("/start")
     for name in ("Poul", "Kim"):  # two men without a phone, at the counter
@@ -53,7 +53,7 @@ async def test_soren_can_tell_counter_sign_ups_from_walk_ins_and_never_adds_twic
     await lene.tap("+ 1 uden tilmelding")  # a woman who came without signing up
     assert "Mødt op: 3 (heraf 1 uden tilmelding)" in lene.last_text()
 
-    await bot.db.grant_role(70, RoleName.COORDINATOR, None, NOW)
+    await bot.store.roles.grant(70, RoleName.COORDINATOR, None, NOW)
     soren = bot.user(70, "Søren")
     await soren.send("/tal")
     assert "4/5 tilmeldt, heraf 2 uden telefon · 0 på venteliste" in soren.last_text()
