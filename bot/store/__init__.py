@@ -52,6 +52,7 @@ class Store:
         return cls(await Database.open(path))
 
     async def close(self) -> None:
+        """Close the connection (its thread would keep the process alive otherwise)."""
         await self.db.close()
 
     async def backup(self, target: Path) -> None:
@@ -59,7 +60,9 @@ class Store:
         await self.db.backup(target)
 
     async def setting(self, key: str) -> str | None:
+        """The stored value of a setting of the bot itself (e.g. its username), or None."""
         return await self.db.setting(key)
 
     async def set_setting(self, key: str, value: str) -> None:
+        """Store a setting of the bot itself."""
         await self.db.set_setting(key, value)

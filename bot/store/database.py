@@ -88,6 +88,7 @@ class Database:
         return cls(conn)
 
     async def close(self) -> None:
+        """Close the connection and its thread."""
         await self._conn.close()
 
     async def backup(self, target: Path) -> None:
@@ -138,9 +139,11 @@ class Database:
         return await execute(work, self._conn._conn)
 
     async def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
+        """Every row of one read statement."""
         return list(await self._conn.execute_fetchall(sql, params))
 
     async def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        """The first row of one read statement, or None."""
         rows = await self.all(sql, params)
         return rows[0] if rows else None
 

@@ -173,6 +173,7 @@ class Line(Domain):
         return row is not None and row["replied_at"] is not None
 
     async def mark_replied(self, message_id: int, now: int) -> None:
+        """Remember that someone from the staff has answered the message."""
         await self._write(
             lambda c: c.execute(
                 "UPDATE line_message SET replied_at = ? WHERE id = ?", (now, message_id)
