@@ -164,22 +164,26 @@ class Database:
 
 
 class Domain:
-    """Base of each domain's storage: its SQL runs on the one shared `Database`."""
+    """Base of each domain's storage: its SQL runs on the one shared `Database`.
+
+    The helpers hand back the connection's own awaitable (no coroutine of their own): a tap
+    costs one frame less on the hot path.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        return await self._db.write(work)
+    def _write(self, work: Callable[[sqlite3.Connection], T]) -> Awaitable[T]:
+        return self._db.write(work)
 
-    async def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        return await self._db.read(work)
+    def _read(self, work: Callable[[sqlite3.Connection], T]) -> Awaitable[T]:
+        return self._db.read(work)
 
-    async def _all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
-        return await self._db.all(sql, params)
+    def _all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Awaitable[list[Any]]:
+        return self._db.all(sql, params)
 
-    async def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
-        return await self._db.one(sql, params)
+    def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Awaitable[Any]:
+        return self._db.one(sql, params)
 
 
 async def _check(conn: aiosqlite.Connection, path: Path) -> None:
