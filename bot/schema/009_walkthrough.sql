@@ -1,0 +1,2 @@
+-- Fixes after the persona walk-through (issue 11). Each part appends its own statements below,
+-- under a comment naming the part.
