@@ -33,8 +33,10 @@ from bot.store import Store
 from bot.store.broadcasts import BroadcastJob, BroadcastStatus
 from bot.store.notifications import Notice
 from dialogs import (
+    attendance,
     broadcast,
     browse,
+    card_edits,
     counts,
     extras,
     line,
@@ -155,9 +157,11 @@ def build_application(
         settings,
         notices,
         staff,
+        card_edits,
         broadcast,
         roles,
         counts,
+        attendance,
         privacy,
         extras,
         line,
@@ -186,7 +190,12 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     delivery = Delivery(app.bot, config.broadcast.rate_per_second, sleep=sleep)
     workers = max(4, math.ceil(config.broadcast.rate_per_second / 5))
     services.dispatcher = Dispatcher(
-        store, delivery, services.clock, _renderer(config, services), workers=workers
+        store,
+        delivery,
+        services.clock,
+        _renderer(config, services),
+        workers=workers,
+        admins=config.bot.admins,
     )
     if background:
         assert app.job_queue is not None

@@ -49,10 +49,12 @@ class Action(enum.StrEnum):
     COMING = "yes"  # a reminder's "I'm coming": activity id
     NOT_COMING = "no"  # a reminder's "I can't come" (asks first): activity id
     GIVE_AWAY = "give"  # reminder: yes, give my place to someone else: activity id
-    REJOIN = "rejoin"  # reminder: undo giving it away, only while a place is free: activity id
+    # Undo giving a place away, only while it is still free: activity id (card: and list page)
+    REJOIN = "rejoin"
     REMINDERS = "rem"  # settings: reminders on (1) or off (0)
     ANNOUNCE = "ann"  # settings: a centre's announcements on/off: centre id, 0/1
     ERASE = "erase"  # erase everything about me (after /slet_mig asked)
+    KEEP = "keep"  # /slet_mig: no, keep my data
     # Staff dialogs (the state itself is in the draft table):
     CENTRE = "ctr"  # choose the centre: centre id (0: national)
     DAY = "day"  # a day: yyyymmdd
@@ -92,6 +94,7 @@ _ALLOWED = {
         Action.SHOW,
         Action.JOIN,
         Action.LEAVE,
+        Action.REJOIN,
         Action.CALENDAR,
         Action.SPEAK,
     },
@@ -105,6 +108,7 @@ _ALLOWED = {
         Action.REMINDERS,
         Action.ANNOUNCE,
         Action.ERASE,
+        Action.KEEP,
         Action.LINE_ON,
     },
     Route.REMINDER: {Action.COMING, Action.NOT_COMING, Action.GIVE_AWAY, Action.REJOIN},

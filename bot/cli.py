@@ -7,33 +7,38 @@ Every subcommand takes `--config PATH` after its name (default: $VAERESTED_CONFI
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
+import sqlite3
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
 from bot import validate
-from bot.config import TOKEN_ENV, Config, ConfigError, load_config
+from bot.cli_common import (
+    UsageError,
+    check_folder,
+    epoch_now,
+    join_link,
+    read_csv_file,
+    refuse,
+    with_db,
+    write_file,
+)
+from bot.cli_run import cmd_run, cmd_try
+from bot.config import Config, ConfigError
 from bot.demo import add_demo_data
-from bot.importing import MAX_REPORTED_ERRORS, NATIONAL, activity_from_row, parse_csv
-from bot.secret import hide_in_logs, mask, redact
+from bot.importing import NATIONAL, check_activity, parse_centres, parse_csv, summary
 from bot.store import DatabaseError, DuplicateError, Store
 from bot.store.roles import RoleName
-
-
-class UsageError(Exception):
-    """Bad input from the command line; the message is the one line shown."""
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the console script and of `python -m bot`."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if not hasattr(args, "handler"):
-        parser.print_help()
+    if not hasattr(args, "handler"):  # no command, or a group (`centre`) without its action
+        getattr(args, "group", parser).print_help()
         sys.exit(2)
     try:
         args.handler(args)
@@ -62,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
         if handler is not None:
             p.add_argument("--config", metavar="PATH", help="config file (default: see README)")
             p.set_defaults(handler=handler)
+        else:
+            p.set_defaults(group=p)
         return p
 
     command(sub, "run", "run the bot (long polling)", cmd_run)
@@ -74,12 +81,14 @@ def _parser() -> argparse.ArgumentParser:
     p = command(sub, "backup", "copy the database safely, also while the bot runs", cmd_backup)
     p.add_argument("path", type=Path, metavar="PATH", help="the new file")
 
-    centre = command(sub, "centre", "add or list centres").add_subparsers(metavar="ACTION")
+    centre = command(sub, "centre", "add, import or list centres").add_subparsers(metavar="ACTION")
     p = command(centre, "add", "add a centre and print its join link", cmd_centre_add)
     p.add_argument("--slug", required=True, help="short name for links, e.g. parasollen")
     p.add_argument("--name", required=True, help="the name people know, e.g. 'Café Parasollen'")
     p.add_argument("--city", default="", help="town or city")
     command(centre, "list", "list centres with their join links", cmd_centre_list)
+    p = command(centre, "import", "add centres from CSV, all or nothing", cmd_centre_import)
+    p.add_argument("file", metavar="FILE.csv", type=Path, help="columns slug,name,city,timezone")
 
     activity = command(sub, "activity", "add, import or list activities").add_subparsers(
         metavar="ACTION"
@@ -89,8 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--centre", metavar="SLUG", help="the centre it belongs to")
     where.add_argument("--national", action="store_true", help="a national activity")
     p.add_argument("--title", required=True)
-    p.add_argument("--starts", required=True, metavar="'YYYY-MM-DD HH:MM'", help="local time")
-    p.add_argument("--ends", metavar="'YYYY-MM-DD HH:MM'", help="local time")
+    when = f"local time, like {validate.DATE_FORMS}"
+    p.add_argument("--starts", required=True, metavar="'YYYY-MM-DD HH:MM'", help=when)
+    p.add_argument("--ends", metavar="'YYYY-MM-DD HH:MM'", help=when)
     p.add_argument("--place", default="")
     p.add_argument("--capacity", help="number of places (leave out for no limit)")
     p.add_argument("--description", default="")
@@ -134,78 +144,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _with_db(args: argparse.Namespace, work: Callable[[Config, Store], Awaitable[None]]) -> None:
-    config = load_config(args.config, require_token=False)
-
-    async def go() -> None:
-        store = await Store.open(config.database.path)
-        try:
-            await work(config, store)
-        finally:
-            await store.close()
-
-    asyncio.run(go())
-
-
-def _now() -> int:
-    return int(datetime.now().timestamp())
-
-
-async def _join_link(store: Store, slug: str) -> str:
-    username = await store.setting("bot_username")
-    return f"https://t.me/{username or '<bot-username>'}?start=c-{slug}"
-
-
-def cmd_run(args: argparse.Namespace) -> None:
-    """Run the bot until Ctrl-C or SIGTERM."""
-    from bot.app import ALLOWED_UPDATES, build_application  # PTB loads only when needed
-
-    config = load_config(args.config)
-    token = config.telegram.token
-    hide_in_logs(token)  # before anything can log a request URL or PTB's InvalidToken
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
-    )
-    from telegram.error import TelegramError
-
-    app = build_application(config)
-    try:
-        # PTB's start-up would log a whole traceback (with the token) for a refused token.
-        asyncio.run(_check_token(config))
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
-    except TelegramError as exc:
-        raise UsageError(redact(_telegram_problem(config, exc), token)) from None
-
-
-async def _check_token(config: Config) -> None:
-    """Ask the Bot API who we are (getMe), as PTB's start-up will; its errors propagate."""
-    from telegram import Bot
-
-    bot = Bot(
-        config.telegram.token,
-        base_url=config.telegram.base_url,
-        base_file_url=config.telegram.base_file_url,
-    )
-    async with bot:  # initialize() calls getMe
-        pass
-
-
-def _telegram_problem(config: Config, exc: Exception) -> str:
-    """The one line for a Bot API that refuses the token, cannot be reached, or fails."""
-    from telegram.error import InvalidToken, NetworkError
-
-    url = config.telegram.base_url
-    if isinstance(exc, InvalidToken):
-        where = "" if url.startswith("https://api.telegram.org/") else " and [telegram] base_url"
-        return (
-            f"the Bot API refused the token {mask(config.telegram.token)}"
-            f" — check {TOKEN_ENV} or [telegram] token{where}"
-        )
-    if isinstance(exc, NetworkError):
-        return f"cannot reach the Bot API at {url}: {exc}"
-    return f"the Bot API at {url} failed: {exc}"
-
-
 def cmd_poster(args: argparse.Namespace) -> None:
     from bot.i18n import translator
     from bot.media import poster
@@ -213,6 +151,7 @@ def cmd_poster(args: argparse.Namespace) -> None:
     kind = args.out.suffix.lower().lstrip(".")
     if kind not in ("pdf", "png"):
         raise UsageError("--out must end in .pdf or .png")
+    check_folder(args.out)
 
     async def work(config: Config, store: Store) -> None:
         centre = await store.centres.by_slug(args.centre)
@@ -229,31 +168,26 @@ def cmd_poster(args: argparse.Namespace) -> None:
             heading, payload = activity.title, f"a-{activity.id}"
         _ = translator(config.bot.default_locale)
         link = f"https://t.me/{username}?start={payload}"
-        args.out.write_bytes(poster(heading, _("Scan and see what's on"), link, kind))
+        write_file(args.out, poster(heading, _("Scan and see what's on"), link, kind))
         print(f"Wrote the poster for {link} to {args.out}")
 
-    _with_db(args, work)
+    with_db(args, work)
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
+    check_folder(args.path)
+
     async def work(config: Config, store: Store) -> None:
-        await store.backup(args.path)
+        try:
+            await store.backup(args.path)
+        except (OSError, sqlite3.Error) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else exc
+            raise UsageError(f"cannot write {args.path}: {reason}") from None
         print(
             f"Backed up {config.database.path} to {args.path} ({args.path.stat().st_size} bytes)"
         )
 
-    _with_db(args, work)
-
-
-def cmd_try(args: argparse.Namespace) -> None:
-    """The real bot against an in-process fake Telegram, in the terminal."""
-    from bot.try_mode import run
-
-    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", level=logging.WARNING)
-    try:
-        asyncio.run(run())
-    except KeyboardInterrupt:
-        pass
+    with_db(args, work)
 
 
 def cmd_centre_add(args: argparse.Namespace) -> None:
@@ -270,11 +204,11 @@ def cmd_centre_add(args: argparse.Namespace) -> None:
         except DuplicateError:
             raise UsageError(f"a centre with slug {slug!r} exists already") from None
         print(f"Added centre {slug}: {name}")
-        print(f"Join link (for the QR poster): {await _join_link(store, slug)}")
+        print(f"Join link (for the QR poster): {await join_link(store, slug)}")
         if await store.setting("bot_username") is None:
             print("(Run the bot once; then `vaerested-bot centre list` shows the full link.)")
 
-    _with_db(args, work)
+    with_db(args, work)
 
 
 def cmd_centre_list(args: argparse.Namespace) -> None:
@@ -284,9 +218,9 @@ def cmd_centre_list(args: argparse.Namespace) -> None:
             print("No centres yet. Add one with: vaerested-bot centre add --slug S --name N")
         for c in centres:
             city = f" ({c.city})" if c.city else ""
-            print(f"{c.slug}\t{c.name}{city}\t{await _join_link(store, c.slug)}")
+            print(f"{c.slug}\t{c.name}{city}\t{await join_link(store, c.slug)}")
 
-    _with_db(args, work)
+    with_db(args, work)
 
 
 def cmd_activity_add(args: argparse.Namespace) -> None:
@@ -302,34 +236,50 @@ def cmd_activity_add(args: argparse.Namespace) -> None:
 
     async def work(config: Config, store: Store) -> None:
         try:
-            new = await activity_from_row(row, config, store)
+            new, copy = await check_activity(row, config, store, epoch_now())
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        (activity_id,) = await store.activities.add([new], _now())
+        if copy is not None:  # run twice by mistake: refuse, so the admin knows nothing was added
+            raise UsageError(
+                f"activity {copy} has the same centre, title and start already; nothing was added"
+            )
+        (activity_id,) = await store.activities.add([new], epoch_now())
         print(f"Added activity {activity_id}: {new.title}")
 
-    _with_db(args, work)
+    with_db(args, work)
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    try:
-        text = args.file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {args.file}: {exc}") from None
+    text = read_csv_file(args.file)
 
     async def work(config: Config, store: Store) -> None:
-        items, errors = await parse_csv(text, config, store)
-        if errors:
-            shown = errors[:MAX_REPORTED_ERRORS]
-            more = len(errors) - len(shown)
-            for error in shown[:-1]:
-                print(f"{args.file}: {error}", file=sys.stderr)
-            last = shown[-1] + (f" (and {more} more errors)" if more else "")
-            raise UsageError(f"{args.file}: {last}; nothing was imported")
-        ids = await store.activities.add(items, _now())
-        print(f"Imported {len(ids)} activities from {args.file}")
+        sheet = await parse_csv(text, config, store, epoch_now())
+        if sheet.errors:
+            refuse(args.file, sheet.errors)
+        ids = await store.activities.add(sheet.items, epoch_now())
+        print(summary(sheet, len(ids), ("activity", "activities"), args.file))
 
-    _with_db(args, work)
+    with_db(args, work)
+
+
+def cmd_centre_import(args: argparse.Namespace) -> None:
+    text = read_csv_file(args.file)
+
+    async def work(config: Config, store: Store) -> None:
+        sheet = await parse_centres(text, config, store)
+        if sheet.errors:
+            refuse(args.file, sheet.errors)
+        try:
+            added = await store.centres.add_many(sheet.items)
+        except DuplicateError as exc:  # added meanwhile by someone else
+            raise UsageError(f"a centre with slug {exc} exists already; nothing was imported")
+        for c in added:
+            print(f"{c.slug}\t{c.name}\t{await join_link(store, c.slug)}")
+        print(summary(sheet, len(added), ("centre", "centres"), args.file))
+        if added and await store.setting("bot_username") is None:
+            print("(Run the bot once; then `vaerested-bot centre list` shows the full links.)")
+
+    with_db(args, work)
 
 
 async def _role_target(store: Store, args: argparse.Namespace) -> tuple[RoleName, int | None]:
@@ -348,12 +298,12 @@ def cmd_role_grant(args: argparse.Namespace) -> None:
         if role is RoleName.STAFF and centre_id is None:
             raise UsageError("staff belong to a centre: add --centre SLUG")
         where = args.centre or "national"
-        if await store.roles.grant(args.user, role, centre_id, _now()):
+        if await store.roles.grant(args.user, role, centre_id, epoch_now()):
             print(f"User {args.user} is now {role.value} ({where})")
         else:
             print(f"User {args.user} was {role.value} ({where}) already")
 
-    _with_db(args, work)
+    with_db(args, work)
 
 
 def cmd_role_revoke(args: argparse.Namespace) -> None:
@@ -364,12 +314,12 @@ def cmd_role_revoke(args: argparse.Namespace) -> None:
             raise UsageError(f"user {args.user} is not {role.value} ({where})")
         print(f"User {args.user} is no longer {role.value} ({where})")
 
-    _with_db(args, work)
+    with_db(args, work)
 
 
 def cmd_role_invitations(args: argparse.Namespace) -> None:
     async def work(config: Config, store: Store) -> None:
-        now = _now()
+        now = epoch_now()
         if args.withdraw is not None:
             token = args.withdraw.split("?start=s-")[-1]  # the token, or the whole link
             by_token = {i.token: i for i in await store.roles.open_invitations(now)}
@@ -392,7 +342,7 @@ def cmd_role_invitations(args: argparse.Namespace) -> None:
             note = "" if works else "\t[does not work: its maker is no admin now]"
             print(f"{i.token}\t{i.centre.slug}\texpires {expires}\tmade by {maker}{note}")
 
-    _with_db(args, work)
+    with_db(args, work)
 
 
 def cmd_export(args: argparse.Namespace) -> None:
@@ -405,6 +355,7 @@ def cmd_export(args: argparse.Namespace) -> None:
         raise UsageError("--from and --to must be dates like 2026-12-31") from None
     if last < first:
         raise UsageError("--to is before --from")
+    check_folder(args.out)
 
     async def work(config: Config, store: Store) -> None:
         scope = None
@@ -417,11 +368,11 @@ def cmd_export(args: argparse.Namespace) -> None:
         data, _name = await export_file(
             store, scope, args.monthly, first, last, config.bot.timezone, _
         )
-        args.out.write_bytes(data)
+        write_file(args.out, data)
         rows = data.count(b"\n") - 1
         print(f"Wrote {rows} rows to {args.out}")
 
-    _with_db(args, work)
+    with_db(args, work)
 
 
 def cmd_activity_list(args: argparse.Namespace) -> None:
@@ -432,7 +383,7 @@ def cmd_activity_list(args: argparse.Namespace) -> None:
             if centre is None:
                 raise UsageError(f"unknown centre {args.centre!r}")
             centre_id = centre.id
-        rows = await store.activities.all(centre_id, since=_now())
+        rows = await store.activities.all(centre_id, since=epoch_now())
         if not rows:
             print("No upcoming activities.")
         for a, confirmed in rows:
@@ -442,7 +393,7 @@ def cmd_activity_list(args: argparse.Namespace) -> None:
             centre_name = a.centre_name or NATIONAL
             print(f"{a.id}\t{when}\t{centre_name}\t{a.title}\t{places}{status}")
 
-    _with_db(args, work)
+    with_db(args, work)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -452,6 +403,6 @@ def cmd_demo(args: argparse.Namespace) -> None:
             print("The demo centre has upcoming activities already; nothing added.")
             return
         print(f"Added the demo centre 'demo' with {added} activities")
-        print(f"Join link: {await _join_link(store, 'demo')}")
+        print(f"Join link: {await join_link(store, 'demo')}")
 
-    _with_db(args, work)
+    with_db(args, work)

@@ -10,23 +10,27 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, Translator
 from bot.store import Store
-from bot.store.counts import ActivityCounts
+from bot.store.counts import ActivityCounts, CentreCounts
 
+# A row per activity and centre: a centre's activity has one row; a national activity one row
+# per centre its people count for (their first centre; a walk-in: the centre that counted them),
+# and its places on its first row only. Every column adds up without counting anyone twice.
 ACTIVITY_COLUMNS = (
     N_("Date"),
     N_("Time"),
-    N_("Centre"),
+    N_("Centre"),  # whose people the row counts
     N_("Activity"),
+    N_("Held by"),  # the centre, or "For hele landet"
     N_("Place"),
     N_("Places"),
-    # Point 14 of issue 11: each total says what it holds, so nobody adds a part of it twice.
-    N_("Signed up in all"),
-    N_("Waiting list"),
+    # The card's and /tal's words. "Heraf" columns are part of the column before them.
+    N_("Signed up"),
     N_("Of them without a phone"),
-    N_("Came in all"),
+    N_("Waiting list"),
+    N_("Came"),
     N_("Of them without signing up"),
 )
-MONTHLY_COLUMNS = (N_("Month"), N_("Centre"), N_("Different people with a place"))
+MONTHLY_COLUMNS = (N_("Month"), N_("Centre"), N_("Different people"))
 
 
 def _cell(value: object) -> object:
@@ -44,35 +48,38 @@ def _csv(header: list[str], rows: list[list[object]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def activities_csv(items: list[ActivityCounts], default_timezone: str, _: Translator) -> bytes:
-    """One row per activity with its numbers."""
-    national = _("National – for all centres")
+def activities_csv(
+    items: list[ActivityCounts],
+    per_centre: dict[int, list[CentreCounts]],
+    default_timezone: str,
+    _: Translator,
+) -> bytes:
+    """One row per centre's activity, and per centre at a national activity, with its numbers."""
+    national, nobody = _("National – for all centres"), _("No centre")
     rows: list[list[object]] = []
     for item in items:
         a = item.activity
         local = datetime.fromtimestamp(a.starts_at, ZoneInfo(a.timezone or default_timezone))
-        rows.append(
-            [
-                local.strftime("%Y-%m-%d"),
-                local.strftime("%H:%M"),
-                a.centre_name or national,
-                a.title,
-                a.place,
-                "" if a.capacity is None else a.capacity,
-                item.confirmed,
-                item.waitlisted,
-                item.guests,
-                item.attended,
-                item.walk_ins,
-            ]
-        )
+        first = [local.strftime("%Y-%m-%d"), local.strftime("%H:%M")]
+        places = "" if a.capacity is None else a.capacity
+        if a.centre_id is not None:
+            figures = [item.confirmed, item.guests, item.waitlisted, item.attended, item.walk_ins]
+            rows.append([*first, a.centre_name, a.title, a.centre_name, a.place, places, *figures])
+            continue
+        centres = per_centre.get(a.id) or [CentreCounts("", 0, 0, 0, 0, 0)]  # nobody yet
+        for number, c in enumerate(centres):
+            figures = [c.confirmed, c.guests, c.waitlisted, c.attended, c.walk_ins]
+            name = nobody if c.centre is None else c.centre
+            here = places if number == 0 else ""  # the places once: a sum counts them once
+            rows.append([*first, name, a.title, national, a.place, here, *figures])
     return _csv([_(c) for c in ACTIVITY_COLUMNS], rows)
 
 
-def monthly_csv(items: list[tuple[str, str, int]], _: Translator) -> bytes:
-    """Per month and centre: how many different people had a place. No names."""
-    national = _("National – for all centres")
-    rows: list[list[object]] = [[m, c or national, n] for m, c, n in items]
+def monthly_csv(items: list[tuple[str, str | None, int]], _: Translator) -> bytes:
+    """Per month and centre: how many different people had a place. No names. At a national
+    activity people count for their own centre."""
+    nobody = _("No centre")
+    rows: list[list[object]] = [[m, nobody if c is None else c, n] for m, c, n in items]
     return _csv([_(c) for c in MONTHLY_COLUMNS], rows)
 
 
@@ -94,7 +101,9 @@ async def export_file(
         rows = await store.counts.export_monthly(scope, since, until, timezone)
         return monthly_csv(rows, _), f"deltagere-{first}-{last}.csv"
     items = await store.counts.export_activities(scope, since, until)
-    return activities_csv(items, timezone, _), f"aktiviteter-{first}-{last}.csv"
+    national = [i.activity.id for i in items if i.activity.centre_id is None]
+    per_centre = await store.counts.by_centre(national) if national else {}
+    return activities_csv(items, per_centre, timezone, _), f"aktiviteter-{first}-{last}.csv"
 
 
 def weekly_chart(labels: list[str], signups: list[int], came: list[int], _: Translator) -> bytes:

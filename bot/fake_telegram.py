@@ -5,8 +5,9 @@ encoding, defaults and error mapping all run. The fake keeps chats and messages,
 and checks what Telegram checks, each rule quoted from the Bot API documentation
 (https://core.telegram.org/bots/api) where it is enforced: HTML parsed as Telegram parses it, text
 1–4096 characters and captions ≤ 1024 after parsing, callback data 1–64 bytes, toasts ≤ 200
-characters, command names and descriptions, every button tap answered exactly once, "message is
-not modified". It can be told to fail.
+characters, command names and descriptions, at most 100 buttons a keyboard, every button tap
+answered exactly once, "message is not modified", no text edit of a voice message, file or
+photo. It can be told to fail.
 
 People speak through `FakeUser`: `await alice.send("/start")`, `await alice.tap("Tilmeld mig")`,
 `alice.last_text()`.
@@ -69,6 +70,10 @@ TOAST_MAX = 200
 # InlineKeyboardButton: "callback_data: Data to be sent in a callback query to the bot when the
 # button is pressed, 1-64 bytes".
 CALLBACK_DATA_MAX = 64
+# InlineKeyboardMarkup/ReplyKeyboardMarkup: Telegram takes at most 100 buttons in one keyboard
+# (tginfo/Telegram-Limits, "Keyboard buttons number: up to 100 entities"); over it the Bot API
+# answers "Bad Request: reply markup is too long".
+KEYBOARD_BUTTONS_MAX = 100
 # BotCommand: "command: Text of the command; 1-32 characters. Can contain only lowercase English
 # letters, digits and underscores." "description: Description of the command; 1-256 characters."
 # setMyCommands: "commands: … At most 100 commands can be specified."
@@ -358,6 +363,9 @@ class FakeTelegram:
         markup = p.get("reply_markup")
         if markup is None:
             return None
+        rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+        if sum(len(row) for row in rows) > KEYBOARD_BUTTONS_MAX:
+            raise ApiError(400, "Bad Request: reply markup is too long")
         if "inline_keyboard" in markup:
             for row in markup["inline_keyboard"]:
                 for b in row:
@@ -392,8 +400,19 @@ class FakeTelegram:
             "message_id": msg.message_id,
             "date": int(time.time()),
             "chat": self.chats.get(msg.chat_id, {"id": msg.chat_id, "type": "private"}),
-            "text": msg.text,
         }
+        if msg.kind == "text":
+            data["text"] = msg.text
+        elif msg.text:  # a photo, voice message or file has a caption, never a text
+            data["caption"] = msg.text
+        if msg.kind == "photo":
+            data["photo"] = [
+                {"file_id": msg.file_id, "file_unique_id": "u", "width": 1, "height": 1}
+            ]
+        elif msg.kind == "document":
+            data["document"] = {"file_id": msg.file_id, "file_unique_id": "u"}
+        elif msg.kind == "voice":
+            data["voice"] = {"file_id": msg.file_id, "file_unique_id": "u", "duration": 1}
         if msg.from_bot:
             data["from"] = self._api_getMe({})
         if msg.reply_markup:
@@ -433,17 +452,7 @@ class FakeTelegram:
             msg.file_bytes, msg.file_id = media, f"upload-{msg.message_id}"
         else:
             msg.file_id = str(media)
-        data = self._store(msg)
-        if kind == "photo":
-            data["photo"] = [
-                {"file_id": msg.file_id, "file_unique_id": "u", "width": 1, "height": 1}
-            ]
-        elif kind == "document":
-            data["document"] = {"file_id": msg.file_id, "file_unique_id": "u"}
-        else:
-            data["voice"] = {"file_id": msg.file_id, "file_unique_id": "u", "duration": 1}
-        data["caption"] = data.pop("text")
-        return data
+        return self._store(msg)
 
     def _api_sendPhoto(self, p: dict[str, Any]) -> dict[str, Any]:
         return self._media(p, "photo")
@@ -466,6 +475,10 @@ class FakeTelegram:
         msg = self._find(p)
         if not msg.from_bot:
             raise ApiError(400, "Bad Request: message can't be edited")
+        # Bot API, editMessageText: "Use this method to edit text and game messages." A voice
+        # message, file or photo has no text (a caption is not one): Telegram refuses.
+        if msg.kind != "text":
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
         raw, plain = self._text(p)
         markup = self._markup(p, msg.chat_id)
         if raw == msg.html and markup == msg.reply_markup:

@@ -43,6 +43,11 @@ SHORT_WEEKDAYS = N_("Mon Tue Wed Thu Fri Sat Sun")
 # away.
 SHORT_DATE_PATTERN = N_("d/M")
 TODAY, TOMORROW = N_("Today"), N_("Tomorrow")  # on buttons: "I dag 19.00", "I morgen 10.00"
+# In a sentence ("⏰ Husk: Fodbold i dag kl. 17.30."): the day in words, with the time.
+TODAY_AT, TOMORROW_AT = N_("today at {time}"), N_("tomorrow at {time}")
+# TRANSLATORS: a date further away, in the same sentence: "on Saturday 5 December at 10:00"
+# (Danish needs no word before the date: "{date}").
+ON_DATE = N_("on {date}")
 
 
 class CatalogueMissing(Exception):
@@ -91,12 +96,21 @@ class Translator:
             pattern = DATE_YEAR_PATTERN
         return format_datetime(moment, self(pattern), locale=self.locale)
 
+    def day_when(self, epoch: int, timezone: str, now: int) -> str:
+        """When, in a sentence as said aloud: 'i dag kl. 17.30', 'i morgen kl. 10.00', else the
+        whole date ('on Saturday 5 December at 10:00'). Today is `now`'s day in `timezone`."""
+        moment, days = _days_ahead(epoch, timezone, now)
+        clock = self.clock(moment.hour, moment.minute)
+        if days == 0:
+            return self(TODAY_AT, time=clock)
+        if days == 1:
+            return self(TOMORROW_AT, time=clock)
+        return self(ON_DATE, date=self.when(epoch, timezone, now))
+
     def short_when(self, epoch: int, timezone: str, now: int) -> str:
         """When, short enough for a button: 'I dag 17.30', 'Tor 17.30' (the coming six days),
         'Tor 10/12 17.30' (further away, so two Thursdays never read the same)."""
-        tz = ZoneInfo(timezone)
-        moment = datetime.fromtimestamp(epoch, tz)
-        days = (moment.date() - datetime.fromtimestamp(now, tz).date()).days
+        moment, days = _days_ahead(epoch, timezone, now)
         clock = self.clock(moment.hour, moment.minute)
         if days == 0:
             return f"{self(TODAY)} {clock}"
@@ -115,6 +129,13 @@ class Translator:
     def clock(self, hour: int, minute: int) -> str:
         """A time of day on its own: '14.30'."""
         return format_time(time(hour, minute), self(TIME_PATTERN), locale=self.locale)
+
+
+def _days_ahead(epoch: int, timezone: str, now: int) -> tuple[datetime, int]:
+    """The local moment of `epoch`, and how many days after `now`'s day it falls (0: today)."""
+    tz = ZoneInfo(timezone)
+    moment = datetime.fromtimestamp(epoch, tz)
+    return moment, (moment.date() - datetime.fromtimestamp(now, tz).date()).days
 
 
 def load_all(locales: tuple[str, ...]) -> None:

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
+from bot.access import Access
 from bot.clock import Clock
 from bot.config import Config
 from bot.delivery import Delivery
 from bot.store import Store
 from bot.store.broadcasts import BroadcastJob, BroadcastStatus
 from bot.store.notifications import Notice, Outcome
+from bot.store.roles import RoleName
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +106,10 @@ class Dispatcher:
         render: Renderers,
         *,
         workers: int = 8,
+        admins: Collection[int] = (),
     ) -> None:
         self._store = store
+        self._admins = frozenset(admins)  # the config's national admins
         self._delivery = delivery
         self._clock = clock
         self._render = render
@@ -178,8 +182,21 @@ class Dispatcher:
         elif not await self._store.broadcasts.claim_report(broadcast_id, now, REPORT_EVERY_S):
             return
         assert status is not None and status.report_chat is not None
+        chat, message = status.report_chat, status.report_msg or 0
+        if (status.missed or status.unsure) and not await self._may_see_names(status):
+            status = replace(status, missed=(), unsure=())  # the report gives counts only
         text, markup = self._render.progress(status)
-        await self._delivery.edit(status.report_chat, status.report_msg or 0, text, markup)
+        await self._delivery.edit(chat, message, text, markup)
+
+    async def _may_see_names(self, status: BroadcastStatus) -> bool:
+        """Whether the author (whose chat has the report) may still see the names of the
+        centre's people: bot.access.can_see_names, with roles as load_access reads them."""
+        roles = await self._store.roles.of(status.author_id)
+        admin = status.author_id in self._admins or any(
+            r.role is RoleName.ADMIN and r.centre_id is None for r in roles
+        )
+        centres = frozenset(r.centre_id for r in roles if r.centre_id is not None)
+        return Access(admin, centres, frozenset(), False).can_see_names(status.centre_id)
 
     def stop(self) -> None:
         """Claim nothing more; messages already on their way finish and are recorded."""

@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from contextlib import suppress
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TITLE_MAX = 100
 PLACE_MAX = 100
 DESCRIPTION_MAX = 1000
 NAME_MAX = 80
-CAPACITY_MAX = 10_000
+CAPACITY_MAX = 1000  # as the chat's /ny_aktivitet (dialogs/staff.py)
+AHEAD_MAX_DAYS = 366  # as the chat: a start more than a year ahead is a typo
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 RESERVED_SLUGS = {"national"}
 
@@ -44,7 +45,8 @@ def slug(value: str) -> str:
 
 
 def capacity(value: str | int | None) -> int | None:
-    """A number of places (0 or more), or None for no limit when empty."""
+    """A number of places (1 to CAPACITY_MAX, as the chat's /ny_aktivitet allows), or None for
+    no limit when empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -53,6 +55,8 @@ def capacity(value: str | int | None) -> int | None:
         raise ValueError(f"capacity {value!r} is not a whole number") from None
     if number < 0:
         raise ValueError(f"capacity {number} is negative")
+    if number == 0:
+        raise ValueError("capacity 0 is too few: write 1 or more, or leave it empty for no limit")
     if number > CAPACITY_MAX:
         raise ValueError(f"capacity {number} is over {CAPACITY_MAX}")
     return number
@@ -67,12 +71,9 @@ class AmbiguousTime(ValueError):
 
 
 def local_time(value: str, timezone: str) -> int:
-    """'YYYY-MM-DD HH:MM' on the centre's wall clock → epoch seconds; refuses DST gaps and folds."""
-    try:
-        naive = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise ValueError(f"date {value!r} is not in the form YYYY-MM-DD HH:MM") from None
-    return local_instant(naive, timezone)
+    """A date and time (see `date_and_time`) on the centre's wall clock → epoch seconds;
+    refuses DST gaps and folds."""
+    return local_instant(date_and_time(value), timezone)
 
 
 def local_instant(naive: datetime, timezone: str) -> int:
@@ -91,6 +92,55 @@ def local_instant(naive: datetime, timezone: str) -> int:
             f"{text} happens twice in {timezone} (clocks go back); pick another time"
         )
     return int(early.timestamp())
+
+
+DATE_FORMS = "2026-12-05 10:00 or 05-12-2026 10.00"
+_ISO_DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+|T)(\d{1,2})[:.](\d{2})$")
+_DANISH_DATE_TIME = re.compile(  # the day first, as Danish Excel writes it; one separator
+    r"^(\d{1,2})([-./])(\d{1,2})\2(\d{4})\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})$", re.IGNORECASE
+)
+
+
+def date_and_time(value: str) -> datetime:
+    """A date and time from a spreadsheet or the command line → a naive datetime. Either ISO
+    ('2026-12-05 10:00') or the day first the Danish way ('05-12-2026 10:00', '05.12.2026
+    10.00', '5/12/2026 10:00'), always with a four-digit year; no other order is guessed."""
+    text = value.strip()
+    iso, danish = _ISO_DATE_TIME.match(text), _DANISH_DATE_TIME.match(text)
+    try:
+        if iso:
+            year, month, day_, hour, minute = (int(g) for g in iso.groups())
+            return datetime(year, month, day_, hour, minute)
+        if danish:
+            d, _sep, m, y, hour_text, minute_text = danish.groups()
+            return datetime(int(y), int(m), int(d), int(hour_text), int(minute_text))
+    except ValueError:
+        pass
+    raise ValueError(f"date {value!r} is not a date and time like {DATE_FORMS}")
+
+
+def start_in_range(starts: int, now: int, timezone: str) -> None:
+    """The chat's rule for a new activity's start: after now, and its day at most
+    AHEAD_MAX_DAYS after today (both on the centre's clock)."""
+    tz = ZoneInfo(timezone)
+    moment = datetime.fromtimestamp(starts, tz)
+    text = moment.strftime("%Y-%m-%d %H:%M")
+    if starts <= now:
+        raise ValueError(f"{text} has passed")
+    if moment.date() > datetime.fromtimestamp(now, tz).date() + timedelta(days=AHEAD_MAX_DAYS):
+        raise ValueError(f"{text} is more than a year ahead")
+
+
+def timezone_name(value: str) -> str:
+    """An IANA time zone name such as Europe/Copenhagen."""
+    name = value.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"timezone {value!r} is unknown: write one like Europe/Copenhagen"
+        ) from None
+    return name
 
 
 _DAY = re.compile(r"^\s*(\d{1,2})\s*[./-]\s*(\d{1,2})(?:\s*[./-]\s*(\d{2}|\d{4}))?\s*\.?\s*$")
@@ -125,17 +175,59 @@ _DAY_AND_TIME = re.compile(
 
 Reading = tuple[date | None, tuple[int, int] | None]
 
+# Days by name, as staff type them (Danish and English, whole or short, æøå or not).
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "mandag man monday mon",
+            "tirsdag tirs tir tuesday tues tue",
+            "onsdag ons wednesday wed",
+            "torsdag tors tor thursday thurs thu",
+            "fredag fre friday fri",
+            "lørdag lør lordag loerdag saturday sat",
+            "søndag søn sondag soendag sunday sun",
+        )
+    )
+    for name in names.split()
+}
+_FROM_TODAY = {"i dag": 0, "idag": 0, "today": 0, "i morgen": 1, "imorgen": 1, "tomorrow": 1}
+_LEADS = ("på ", "pa ", "on ", "næste ", "naeste ", "next ")
+_NAMED_DAY_AND_TIME = re.compile(
+    r"^\s*(\D+?)\s*,?\s+(?:kl\.?\s*)?(\d{1,2}(?:\s*[.:]\s*\d{2})?)\s*$", re.IGNORECASE
+)
+
+
+def named_day(value: str, today: date) -> date:
+    """A day typed by name: 'mandag', 'på mandag', 'tirsdag', 'i morgen' → that day; a weekday
+    is the next such day after today (within a week)."""
+    words = " ".join(value.lower().split()).rstrip(".")
+    for lead in _LEADS:
+        words = words.removeprefix(lead)
+    if words in _FROM_TODAY:
+        return today + timedelta(days=_FROM_TODAY[words])
+    if words not in _WEEKDAYS:
+        raise ValueError(value)
+    return today + timedelta(days=(_WEEKDAYS[words] - today.weekday() - 1) % 7 + 1)
+
 
 def day_or_time(value: str, today: date) -> list[Reading]:
     """Every way to read what staff type when moving an activity, as (day, (hour, minute)):
     '18', '18.30', 'kl. 18' are a time alone (a bare number is never a day); '5/12', '5.12.2026'
-    a day alone; '5/12 18.30', '5.12 kl. 18' both. '5.12' reads both ways: two readings.
+    a day alone, and so are 'mandag', 'på tirsdag', 'i morgen' (`named_day`); '5/12 18.30',
+    '5.12 kl. 18', 'mandag 18.30' both. '5.12' reads both ways: two readings.
     An empty list: it reads as neither."""
     readings: list[Reading] = []
     with suppress(ValueError):
         readings.append((None, clock_time(value)))
     with suppress(ValueError):
         readings.append((day(value, today), None))
+    with suppress(ValueError):
+        readings.append((named_day(value, today), None))
+    named = _NAMED_DAY_AND_TIME.match(value)
+    if named:
+        with suppress(ValueError):
+            readings.append((named_day(named.group(1), today), clock_time(named.group(2))))
     match = _DAY_AND_TIME.match(value)
     if match:
         d, m, y, hour, minute = match.groups()

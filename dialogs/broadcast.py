@@ -1,7 +1,7 @@
 """Announcements: staff write to their centre's users, or to one activity's participants.
 
-Who: staff (national admins also to everyone). Entry: /besked. Steps: audience (buttons) →
-the message (typed, or a photo or voice message with a caption) → preview with the number of
+Who: staff (national admins also to everyone). Entry: /besked. Steps: audience (buttons;
+among more than 6 centres a page at a time, or typed part of a name or town) → the message (typed, or a photo or voice message with a caption) → preview with the number of
 people → "Send". Sending is durable: one delivery row per person, sent by the dispatcher at the
 paced rate, resumed after a restart; staff get a progress message (at most every 5 s) with a
 stop button, and a report at the end. Writes: draft, broadcast, delivery.
@@ -9,6 +9,7 @@ stop button, and a report at the end. Writes: draft, broadcast, delivery.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
@@ -21,22 +22,27 @@ from bot.i18n import N_, Translator, translator
 from bot.store.broadcasts import BroadcastJob, BroadcastStatus
 from bot.store.drafts import Draft
 from dialogs.browse import show_stale, when
+from dialogs.card_edits import no_phone_line
 from dialogs.common import (
     MESSAGE_MAX,
+    PAGE_SIZE,
     Screen,
     button,
+    centre_choices,
     esc,
     keyboard,
     plain_length,
     reply,
+    search_centres,
     send,
     short,
     show,
     summarise,
     tapped,
     tapped_args,
+    turn_page,
 )
-from dialogs.staff import deny
+from dialogs.staff_steps import deny
 
 KIND = "broadcast"
 TEXT_MAX = 3900  # leaves room for the centre's name above it, within Telegram's 4096
@@ -57,18 +63,21 @@ async def render_step(context: BotContext, draft: Draft, problem: str = "") -> S
     rows: list[list[InlineKeyboardButton]] = []
     if draft.step == "audience":
         lines.append(_("Who should get it?"))
-        for cid, name in d["centres"]:
-            rows.append(
-                [
-                    button(
-                        _("👥 Everyone at {centre}", centre=short(name)),
-                        Route.BROADCAST,
-                        Action.AUDIENCE,
-                        "c",
-                        cid,
-                    )
-                ]
-            )
+        more, centre_rows = centre_choices(  # an admin's 200 centres: a page at a time
+            d["centres"],
+            d,
+            _,
+            lambda cid, name: button(
+                _("👥 Everyone at {centre}", centre=short(name)),
+                Route.BROADCAST,
+                Action.AUDIENCE,
+                "c",
+                cid,
+            ),
+            (Route.BROADCAST, Action.PAGE, ()),
+        )
+        lines += more
+        rows += centre_rows
         rows.append(
             [
                 button(
@@ -105,6 +114,7 @@ async def render_step(context: BotContext, draft: Draft, problem: str = "") -> S
         elif d.get("media_kind") == "voice":
             lines.append(_("🎤 A voice message with the text:"))
         lines.append(esc(d["text"]) or "–")
+        lines[guests_at:guests_at] = await left_out_lines(context, d, "\n".join(lines))
         if d.get("guests"):  # as many names as fit beside a text of up to TEXT_MAX characters
             lines.insert(guests_at, guests_line(d["guests"], "\n".join(lines), _))
         if count:
@@ -114,12 +124,70 @@ async def render_step(context: BotContext, draft: Draft, problem: str = "") -> S
 
 
 def guests_line(guests: list[str] | str, rest: str, _: Translator) -> str:
-    """The line "Ole, Kim og 38 andre har ingen telefon …": the people signed up at the counter,
-    as many names as fit in one message beside `rest` (the preview's other lines)."""
+    """The line "40 personer har ingen telefon. Sig det selv til dem: Ole, Hans (venter) og 38
+    andre": the people signed up at the counter (those on the waiting list marked so: they
+    get it too), as many names as fit in one message beside `rest` (the preview's other lines)."""
     names = [esc(n) for n in guests] if isinstance(guests, list) else [esc(guests)]
-    room = MESSAGE_MAX - plain_length(rest) - 1  # 1: the line break
-    room -= plain_length(_("{names} have no phone – tell them yourself.", names=""))
-    return _("{names} have no phone – tell them yourself.", names=summarise(names, room, _))
+    return no_phone_line(names, MESSAGE_MAX - plain_length(rest) - 1, _)  # 1: the line break
+
+
+def names_line(line: Callable[[str], str], names: Sequence[str], room: int, _: Translator) -> str:
+    """`line` with as many of `names` (first names) as fit in `room` characters: "Bo og Kim",
+    "Bo, Kim og 38 andre"; empty when not even one name fits. Who did not get an announcement
+    to an activity is named, as staff must tell them ("the bus leaves at 9, not 10")."""
+    listed = [esc(n or "?") for n in names]
+    room -= plain_length(line(""))
+    if len(listed) > 1:
+        every = _("{names} and {last}", names=", ".join(listed[:-1]), last=listed[-1])
+        if plain_length(every) <= room:
+            return line(every)
+    some = summarise(listed, room, _)
+    return "" if some == _("{n} in all", n=len(listed)) else line(some)
+
+
+async def left_out_lines(context: BotContext, d: dict[str, Any], rest: str) -> list[str]:
+    """The preview's lines on who will not get it, and why, beside `rest` (its other lines).
+    An activity's participants who blocked the bot are named (to the staff of its centre, who
+    see their names anyway); for a centre or everyone: how many blocked the bot, and how many
+    turned its messages off (their choice)."""
+    _ = context._
+    assert context.user is not None
+    left = await context.store.broadcasts.left_out(
+        d["audience"], d.get("centre"), d.get("activity"), context.user.id
+    )
+    n, lines, named = left.blocked, [], ""
+
+    def blocked(names: str) -> str:
+        return _.ngettext(
+            "{n} person has blocked the bot and will not get it. Tell {names} yourself.",
+            "{n} people have blocked the bot and will not get it. Tell them yourself: {names}.",
+            n,
+            names=names,
+        )
+
+    if left.names and (await context.access()).can_see_names(d.get("centre")):
+        guests = d.get("guests")  # the "no phone" line comes after: room for it at its shortest
+        reserve = plain_length(guests_line(guests, "x" * MESSAGE_MAX, _)) + 1 if guests else 0
+        named = names_line(blocked, left.names, MESSAGE_MAX - plain_length(rest) - 1 - reserve, _)
+    if named:
+        lines.append(named)
+    elif n:
+        lines.append(
+            _.ngettext(
+                "{n} person has blocked the bot and will not get it.",
+                "{n} people have blocked the bot and will not get it.",
+                n,
+            )
+        )
+    if left.muted:
+        lines.append(
+            _.ngettext(
+                "{n} person has turned messages off and will not get it.",
+                "{n} people have turned messages off and will not get it.",
+                left.muted,
+            )
+        )
+    return lines
 
 
 def render_delivery(job: BroadcastJob, default_locale: str) -> str:
@@ -128,8 +196,10 @@ def render_delivery(job: BroadcastJob, default_locale: str) -> str:
     return f"📣 <b>{esc(sender)}</b>\n\n{esc(job.text)}"
 
 
-def render_progress(status: BroadcastStatus) -> Screen:
-    """The staff member's progress message, and at the end the report."""
+def render_progress(status: BroadcastStatus, names: bool = True) -> Screen:
+    """The staff member's progress message, and at the end the report. Sent to an activity's
+    participants, the report names who did not get it (first names, as many as fit), unless
+    `names` is False: the person shown it may not see that centre's names."""
     _ = translator(status.author_locale or "da")
     c = status.counts
     done = c.get("sent", 0) + c.get("blocked", 0) + c.get("failed", 0) + c.get("unknown", 0)
@@ -146,7 +216,41 @@ def render_progress(status: BroadcastStatus) -> Screen:
         ("skipped", N_("{n} not sent because you stopped.")),
     )
     lines += [_(text, n=c[state]) for state, text in problems if c.get(state)]
+    if names:
+        lines += missed_lines(status, MESSAGE_MAX - plain_length("\n".join(lines)), _)
     return Screen("\n".join(lines))
+
+
+def missed_lines(status: BroadcastStatus, room: int, _: Translator) -> list[str]:
+    """The report's lines naming an activity's participants who did not (or may not) have got
+    it, within `room` characters; when both are long, each gets about half."""
+    missed, unsure = status.missed, status.unsure
+
+    def not_got(names: str) -> str:
+        return _.ngettext(
+            "{n} person has not got it. Tell {names} yourself.",
+            "{n} people have not got it. Tell them yourself: {names}.",
+            len(missed),
+            names=names,
+        )
+
+    def maybe_not(names: str) -> str:
+        return _.ngettext(
+            "{n} person may not have got it. To be sure, tell {names} yourself.",
+            "{n} people may not have got it. To be sure, tell them yourself: {names}.",
+            len(unsure),
+            names=names,
+        )
+
+    lines = []
+    if missed:
+        # keep room for the "may not" line: all of it, or half the room if it is longer
+        wanted = plain_length(names_line(maybe_not, unsure, room, _)) + 1 if unsure else 0
+        lines.append(names_line(not_got, missed, room - 1 - min(wanted, room // 2), _))
+        room -= plain_length(lines[-1]) + 1
+    if unsure:
+        lines.append(names_line(maybe_not, unsure, room - 1, _))
+    return [line for line in lines if line]
 
 
 async def cmd_broadcast(update: Update, context: BotContext) -> None:
@@ -211,10 +315,27 @@ async def on_audience(update: Update, context: BotContext) -> None:
     await _save(update, context, Draft(KIND, "message", d))
 
 
+async def on_page(update: Update, context: BotContext) -> None:
+    """Another page of the centres to write to (from a search: the whole list again)."""
+    ids = await tapped(update, context, 1)
+    if ids is None:
+        return await show_stale(update, context)
+    draft = await _load(update, context)
+    if draft is None:
+        return
+    if draft.step != "audience":
+        notice = context._("That button is out of date – here is where you are.")
+        return await _save(update, context, draft, notice)
+    await _save(update, context, Draft(KIND, "audience", turn_page(draft.data, ids[0])))
+
+
 async def on_message(update: Update, context: BotContext, draft: Draft) -> None:
     """Typed text, or a photo or voice message, while an announcement waits for its words."""
     message = update.message
     assert message is not None
+    if draft.step == "audience" and message.text and len(draft.data["centres"]) > PAGE_SIZE:
+        d, notice = await search_centres(context, message.text, draft.data)
+        return await _save(update, context, Draft(KIND, "audience", d), notice)
     if draft.step != "message":
         return await _save(update, context, draft, context._("Please tap one of the buttons."))
     if not (await context.access()).is_staff:
@@ -248,8 +369,11 @@ async def on_message(update: Update, context: BotContext, draft: Draft) -> None:
         d["audience"], d.get("centre"), d.get("activity"), context.user.id
     )
     if d.get("activity"):
-        guests = await context.store.signups.guests(d["activity"])
-        d["guests"] = [name for _id, name in guests]
+        guests = await context.store.counter_signups.of(d["activity"])
+        mark = context._
+        d["guests"] = [
+            mark("{name} (waiting)", name=g.name) if g.waiting else g.name for g in guests
+        ]
     await _save(update, context, Draft(KIND, "preview", d))
 
 
@@ -301,7 +425,7 @@ async def on_stop(update: Update, context: BotContext) -> None:
     await context.store.broadcasts.stop(ids[0], context.now())
     status = await context.store.broadcasts.status(ids[0])
     if status is not None:
-        await show(update, context, render_progress(status))
+        await show(update, context, render_progress(status, access.can_see_names(owner[1])))
 
 
 async def on_nav(update: Update, context: BotContext) -> None:
@@ -328,6 +452,7 @@ async def on_nav(update: Update, context: BotContext) -> None:
 HANDLERS = [
     CommandHandler(["besked", "broadcast"], cmd_broadcast),
     CallbackQueryHandler(on_audience, pattern=callbacks.pattern(Route.BROADCAST, Action.AUDIENCE)),
+    CallbackQueryHandler(on_page, pattern=callbacks.pattern(Route.BROADCAST, Action.PAGE)),
     CallbackQueryHandler(on_send, pattern=callbacks.pattern(Route.BROADCAST, Action.SEND)),
     CallbackQueryHandler(on_stop, pattern=callbacks.pattern(Route.BROADCAST, Action.STOP)),
     CallbackQueryHandler(on_nav, pattern=callbacks.pattern(Route.BROADCAST, Action.BACK)),

@@ -18,6 +18,7 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.i18n import N_, Translator
 from bot.store.activities import Activity
+from bot.store.counter_signups import CounterSignup
 from bot.store.signups import ActivityView, SignupStatus
 from dialogs.common import (
     Screen,
@@ -32,8 +33,10 @@ from dialogs.common import (
 )
 
 PAGE_SIZE = 5
+NAMED_MAX = 6  # buttons for the activities a typed text names
 MAX_PAGE = 1000
 MAX_GUEST_BUTTONS = 10
+MAX_COUNTER = 3  # a national card: a "sign up without a phone" button for each own centre
 GUEST_NAMES_ROOM = 1000  # characters of names on the staff's card (the card stays under 4,096)
 ASSUMED_LENGTH_S = 4 * 3600  # how long an activity without an end time is taken to last
 _MARK = {SignupStatus.CONFIRMED: " ✅", SignupStatus.WAITLISTED: " ⏳"}
@@ -54,30 +57,37 @@ def short_when(context: BotContext, activity: Activity) -> str:
 
 
 def render_list(
-    items: list[tuple[Activity, SignupStatus, str, str]],
+    items: list[tuple[Activity, SignupStatus, str]],
     page: int,
     has_next: bool,
     _: Translator,
     notice: str = "",
     extra: Sequence[Sequence[InlineKeyboardButton]] = (),
+    *,
+    intro: bool = False,
 ) -> Screen:
-    """The list screen: the activities in the text (what, when), and a button each that says
-    the day and time too ("Tor 17.30 · Fællesspisning"): two of the same name differ on it."""
-    lines = [notice, ""] if notice else []
+    """The list screen: one short heading, and the activities as buttons only, each saying
+    the day and time ("Tor 17.30 · Fællesspisning"): said once, one way; the card has the rest.
+    With `intro`, the notice already says "here is what's on", so there is no heading."""
+    lines = [notice] if notice else []
     rows: list[Sequence[InlineKeyboardButton]] = []
-    if items:
-        lines.append("<b>" + _("What's on") + "</b>")
-        lines.append(_("Tap an activity to see more and sign up."))
-    else:
+    if not items:
         lines.append(_("There are no activities coming up right now. Have a look again soon."))
-    for activity, status, starts, day in items:
-        mark = _MARK.get(status, "")
-        lines += ["", f"<b>{esc(activity.title)}</b>{mark}", esc(starts)]
-        label = short(f"{day} · {activity.title}") + mark
-        rows.append([button(label, Route.ACTIVITY, Action.SHOW, activity.id, page)])
+    elif not (notice and intro):
+        lines.append(_("📅 <b>What's on</b> – tap one to see more:"))
+    for activity, status, day in items:
+        rows.append([activity_button(activity, status, day, page)])
     rows.append(pager(Route.ACTIVITY, page, has_next, _))
     rows += extra
-    return Screen("\n".join(lines), keyboard(rows))
+    return Screen("\n\n".join(lines), keyboard(rows))
+
+
+def activity_button(
+    activity: Activity, status: SignupStatus, day: str, page: int = 0
+) -> InlineKeyboardButton:
+    """An activity's button in a list: day, time and title, and ✅ or ⏳ for the user's place."""
+    label = short(f"{day} · {activity.title}") + _MARK.get(status, "")
+    return button(label, Route.ACTIVITY, Action.SHOW, activity.id, page)
 
 
 def render_card(
@@ -88,7 +98,8 @@ def render_card(
     notice: str = "",
     *,
     manage: bool = False,
-    guests: Sequence[tuple[int, str]] = (),
+    guests: Sequence[CounterSignup] = (),
+    counter: Sequence[tuple[int, str]] = (),
     speech: bool = False,
 ) -> Screen:
     """The activity card: what, when, where, places, the user's own state and one clear button."""
@@ -102,9 +113,7 @@ def render_card(
                 waiting=view.waitlisted,
             )
         )
-        if guests:  # as many names as fit: 1,000 counter sign-ups must not break the card
-            names = summarise([esc(name) for _id, name in guests], GUEST_NAMES_ROOM, _)
-            lines.append(_("Guests without a phone: {names}", names=names))
+    lines += guest_lines(guests, _)
     if view.my_status is SignupStatus.CONFIRMED:
         lines += ["", _("✅ You're signed up. See you there!")]
         main = button(_("❌ Cancel my place"), Route.ACTIVITY, Action.LEAVE, a.id, page)
@@ -126,10 +135,32 @@ def render_card(
     rows: list[Sequence[InlineKeyboardButton]] = [[main], extras, [back]]
     if manage:
         rows += staff_rows(a.id, _)
-        for signup_id, name in guests[:MAX_GUEST_BUTTONS]:
-            label = _("❌ Take {name} off", name=short(name))
-            rows.append([button(label, Route.STAFF, Action.UNGUEST, signup_id)])
+    for centre_id, centre in counter:  # a national activity: for the staff member's centre
+        label = _("➕ Sign up a guest")
+        if len(counter) > 1:
+            label = _("➕ Sign up someone from {centre} without a phone", centre=short(centre))
+        rows.append([button(label, Route.STAFF, Action.EDIT, a.id, "g", centre_id)])
+    for guest in guests[:MAX_GUEST_BUTTONS]:
+        label = _("❌ Take {name} off", name=short(guest.name))
+        if guest.waiting:
+            label = _("❌ Take {name} off the waiting list", name=short(guest.name))
+        rows.append([button(label, Route.STAFF, Action.UNGUEST, guest.signup_id)])
     return Screen("\n".join(lines), keyboard(rows))
+
+
+def guest_lines(guests: Sequence[CounterSignup], _: Translator) -> list[str]:
+    """Those signed up at the counter (no phone), those with a place apart from those waiting,
+    as many names as fit: 1,000 counter sign-ups must not break the card."""
+    placed = [esc(g.name) for g in guests if not g.waiting]
+    waiting = [esc(g.name) for g in guests if g.waiting]
+    room = GUEST_NAMES_ROOM // 2 if placed and waiting else GUEST_NAMES_ROOM
+    lines = []
+    if placed:
+        lines.append(_("Guests without a phone: {names}", names=summarise(placed, room, _)))
+    if waiting:
+        names = summarise(waiting, room, _)
+        lines.append(_("Without a phone, on the waiting list: {names}", names=names))
+    return lines
 
 
 def join_button(view: ActivityView, page: int, _: Translator) -> InlineKeyboardButton:
@@ -182,8 +213,11 @@ async def list_screen(
     page: int,
     notice: str = "",
     extra: Sequence[Sequence[InlineKeyboardButton]] = (),
+    *,
+    intro: bool = False,
 ) -> Screen:
-    """Load one page of the user's upcoming activities and render it."""
+    """Load one page of the user's upcoming activities and render it (`intro`: the notice
+    says "here is what's on" itself)."""
     assert context.user is not None
     store, user_id, now = context.store, context.user.id, context.now()
     rows = await store.signups.upcoming_for(user_id, now, page * PAGE_SIZE, PAGE_SIZE + 1)
@@ -199,8 +233,33 @@ async def list_screen(
     if not staff and not await store.people.centres(user_id):  # chose "national"
         label = context._("🏠 Choose your centre")
         extra.append([button(label, Route.SETTINGS, Action.ADD)])
-    items = [(a, s, when(context, a), short_when(context, a)) for a, s in rows[:PAGE_SIZE]]
-    return render_list(items, page, len(rows) > PAGE_SIZE, context._, notice, extra)
+    items = [(a, s, short_when(context, a)) for a, s in rows[:PAGE_SIZE]]
+    has_next = len(rows) > PAGE_SIZE
+    return render_list(items, page, has_next, context._, notice, extra, intro=intro)
+
+
+async def named_screen(context: BotContext, text: str) -> Screen | None:
+    """Typed text that names activities ("hvornår er fodbold"): when the nearest is, in words
+    ("Fodbold er i dag kl. 17.30."), and a button for each (at most 6, the nearest first);
+    None when it names none of the user's upcoming activities."""
+    assert context.user is not None
+    _, now = context._, context.now()
+    named = await context.store.activities.named_in(context.user.id, now, text, NAMED_MAX)
+    found = [(a, SignupStatus(status)) for a, status in named]
+    if not found:
+        return None
+    first = found[0][0]
+    timezone = first.timezone or context.config.bot.timezone
+    lines = [
+        _(
+            "{title} is {when}.",
+            title="<b>" + esc(first.title) + "</b>",
+            when=esc(_.day_when(first.starts_at, timezone, now)),
+        ),
+        _.ngettext("Tap it to see more.", "Tap one to see more.", len(found)),
+    ]
+    rows = [[activity_button(a, s, short_when(context, a))] for a, s in found]
+    return Screen("\n".join(lines), keyboard(rows))
 
 
 async def view_screen(
@@ -210,12 +269,26 @@ async def view_screen(
     cancelled or has started."""
     if view is None or not is_open(view.activity, context.now()):
         return None
-    manage = (await context.access()).can_manage(view.activity.centre_id)
-    guests = await context.store.signups.guests(view.activity.id) if manage else []
+    access = await context.access()
+    manage = access.can_manage(view.activity.centre_id)
+    # A national activity: each centre's staff sign up their own people without a phone.
+    own = sorted(access.staff_of) if view.activity.centre_id is None and not manage else []
+    centres = [await context.store.centres.get(cid) for cid in own[:MAX_COUNTER]]
+    counter = [(c.id, c.name) for c in centres if c is not None]
+    shown = manage or counter
+    guests = await context.store.counter_signups.of(view.activity.id, own or None) if shown else []
     starts = when(context, view.activity)
     speech = context.services.speech
     return render_card(
-        view, starts, page, context._, notice, manage=manage, guests=guests, speech=speech
+        view,
+        starts,
+        page,
+        context._,
+        notice,
+        manage=manage,
+        guests=guests,
+        counter=counter,
+        speech=speech,
     )
 
 
@@ -244,12 +317,20 @@ def gone_notice(context: BotContext, activity: Activity | None, *, link: bool = 
     return _("That button is out of date – here is what's on now.")
 
 
+def gone_says_whats_on(context: BotContext, activity: Activity | None) -> bool:
+    """Whether `gone_notice` ends with "here is what's on now" (the list needs no heading)."""
+    return activity is None or (
+        activity.status != "cancelled" and activity.starts_at > context.now()
+    )
+
+
 async def show_stale(
     update: Update, context: BotContext, activity: Activity | None = None
 ) -> None:
     """A button that leads nowhere any more: say why, kindly, and show the fresh list."""
     await context.answer_query(update)
-    await show(update, context, await list_screen(context, 0, gone_notice(context, activity)))
+    notice, intro = gone_notice(context, activity), gone_says_whats_on(context, activity)
+    await show(update, context, await list_screen(context, 0, notice, intro=intro))
 
 
 async def show_card(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from babel import Locale
 from telegram import (
@@ -80,14 +81,79 @@ def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMa
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def pager(route: Route, page: int, has_next: bool, _: Translator) -> list[InlineKeyboardButton]:
-    """The Previous/Next row of a paged list."""
+def pager(
+    route: Route,
+    page: int,
+    has_next: bool,
+    _: Translator,
+    *,
+    action: Action = Action.PAGE,
+    prefix: Sequence[int | str] = (),
+) -> list[InlineKeyboardButton]:
+    """The Previous/Next row of a paged list (its buttons: route, action, *prefix, page)."""
     row = []
     if page > 0:
-        row.append(button(_("◀️ Previous"), route, Action.PAGE, page - 1))
+        row.append(button(_("◀️ Previous"), route, action, *prefix, page - 1))
     if has_next:
-        row.append(button(_("Next ▶️"), route, Action.PAGE, page + 1))
+        row.append(button(_("Next ▶️"), route, action, *prefix, page + 1))
     return row
+
+
+# Telegram takes at most 100 buttons in one keyboard (tginfo/Telegram-Limits: "Keyboard buttons
+# number: up to 100"; over it "Bad Request: reply markup is too long"): a staff step that lists
+# centres (an admin has 200) shows PAGE_SIZE at a time, or what typing part of a name found.
+PAGE_SIZE = 6
+CENTRE_PAGE, CENTRE_FOUND = "centre_page", "centre_found"  # the keys in a draft's data
+
+
+def centre_choices(
+    centres: Sequence[Sequence[Any]],
+    data: Mapping[str, Any],
+    _: Translator,
+    choice: Callable[[int, str], InlineKeyboardButton],
+    paging: tuple[Route, Action, tuple[int | str, ...]],
+) -> tuple[list[str], list[list[InlineKeyboardButton]]]:
+    """Lines and button rows to choose one of `centres` ((id, name) pairs): all of them when
+    few; else a page at a time (`data[CENTRE_PAGE]`; paging buttons: route, action, *prefix,
+    page), or the centres a typed search found (`data[CENTRE_FOUND]`) and "Tilbage til listen"
+    (page 0; a page tap ends the search)."""
+    route, action, prefix = paging
+    found = data.get(CENTRE_FOUND)
+    if found is not None:
+        shown = [c for c in centres if c[0] in found]
+        rows = [[choice(cid, name)] for cid, name in shown[:PAGE_SIZE]]
+        rows.append([button(_("⬅️ Back to the list"), route, action, *prefix, 0)])
+        more = len(shown) > PAGE_SIZE
+        return ([_("Write a bit more of the name or town.")] if more else []), rows
+    if len(centres) <= PAGE_SIZE:
+        return [], [[choice(cid, name)] for cid, name in centres]
+    last = (len(centres) - 1) // PAGE_SIZE
+    page = min(max(int(data.get(CENTRE_PAGE) or 0), 0), last)  # an old page past the end: last
+    on_page = centres[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    rows = [[choice(cid, name)] for cid, name in on_page]
+    rows.append(pager(route, page, page < last, _, action=action, prefix=prefix))
+    return [_("Tap the centre, or write part of its name or town.")], rows
+
+
+async def search_centres(
+    context: BotContext, text: str, data: Mapping[str, Any]
+) -> tuple[dict[str, Any], str]:
+    """Typed text at a step that lists `data["centres"]`: the draft's data now showing those
+    whose name or town holds it (all, when none does), and a line saying what was found."""
+    allowed = {c[0] for c in data["centres"]}
+    found = [c.id for c in await context.store.centres.search(text) if c.id in allowed]
+    asked = "<b>" + esc(short(text.strip())) + "</b>"
+    if not found:
+        line1 = context._("I can't find a centre with {text} in its name or town.", text=asked)
+        notice = line1 + "\n" + context._("Try another word, or tap the buttons.")
+        return turn_page(data, int(data.get(CENTRE_PAGE) or 0)), notice
+    notice = context._("This is what I found for {text}:", text=asked)
+    return {**turn_page(data, 0), CENTRE_FOUND: found}, notice
+
+
+def turn_page(data: Mapping[str, Any], page: int | None) -> dict[str, Any]:
+    """The draft's data showing page `page` of its centres (a search ends)."""
+    return {**{k: v for k, v in data.items() if k != CENTRE_FOUND}, CENTRE_PAGE: page or 0}
 
 
 async def tapped(update: Update, context: BotContext, count: int) -> tuple[int, ...] | None:
@@ -119,7 +185,10 @@ async def shown(update: Update, context: BotContext, screen: Screen) -> bool:
     """`show`, and whether anything changed: False when the message already showed just this
     (a double tap), so a tap not yet answered needs words in its toast."""
     query = update.callback_query
-    if query is not None and isinstance(query.message, Message):
+    # Only a text message can be edited into a screen: under a voice message, a file or a
+    # photo (read aloud, calendar file; a caption is no text) Telegram refuses
+    # ("there is no text in the message to edit"), so the screen comes as a new message.
+    if query is not None and isinstance(query.message, Message) and query.message.text is not None:
         try:
             await query.message.edit_text(screen.text, reply_markup=screen.keyboard)
             return True

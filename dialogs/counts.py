@@ -3,9 +3,10 @@
 Who: coordinators (a centre's, or national), staff (their own centre) and admins. Entry: /tal
 (/counts) with nothing, `uge`/`måned` (week/month) or `graf` (chart); /eksport (/export).
 Names are shown only to the staff and coordinators of that centre. Attendance is ticked on
-the day, one tap per name, "+ 1 uden tilmelding" for walk-ins. Counter sign-ups are "uden
-telefon", walk-ins "uden tilmelding", and every total says which it holds. Lists of names are
-summarised to fit one message. Writes: attendance.
+the day (dialogs/attendance.py). Counter sign-ups are "uden telefon", walk-ins "uden
+tilmelding", and every total says which it holds. A national activity's figures are split by
+centre: each person counts for one centre. Lists are summarised to fit one message. Writes:
+nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.i18n import Translator
 from bot.store.activities import Activity
-from bot.store.counts import ActivityCounts
+from bot.store.counts import ActivityCounts, CentreCounts
+from dialogs.attendance import activity_for, is_today
 from dialogs.browse import card_lines, show_stale, when
 from dialogs.common import (
     MESSAGE_MAX,
@@ -40,12 +42,11 @@ from dialogs.common import (
     tapped,
     tapped_args,
 )
-from dialogs.staff import deny
+from dialogs.staff_steps import deny
 
 PAGE_SIZE = 8
 HORIZON_DAYS = 14
 CHART_WEEKS = 12
-MAX_NAME_BUTTONS = 40
 PERIODS = {"uge": "week", "week": "week", "måned": "month", "maaned": "month", "month": "month"}
 
 
@@ -119,12 +120,8 @@ async def card_screen(
     if isinstance(scope, list):
         walk_ins = await store.attendance.walk_ins(activity.id, scope)
         came = sum(p.attended for p in people if not p.waitlisted) + walk_ins
-    if came and walk_ins:
-        lines.append(
-            _("Came: {n} (of them {walk_ins} without signing up)", n=came, walk_ins=walk_ins)
-        )
-    elif came:
-        lines.append(_("Came: {n}", n=came))
+    if came:
+        lines.append(came_line(came, walk_ins, _))
     # Lists made from data share what room the message has left ("og 38 andre").
     lists: list[tuple[Callable[[str], str], list[str], str, bool]] = []
     if scope is not False:
@@ -139,29 +136,58 @@ async def card_screen(
                 "On the waiting list: {names}", names=names
             )
             lists.append((waiting_line, waiting, ", ", False))
-    if activity.centre_id is None:
-        breakdown = await store.counts.centre_breakdown(activity.id)
-        parts = [f"{esc(name or _('no centre'))} {n}" for name, n in breakdown]
+    if activity.centre_id is None:  # the same figures per centre as the spreadsheet's rows
+        per_centre = (await store.counts.by_centre([activity.id]))[activity.id]
+        parts = [centre_line(c, _) for c in sorted(per_centre, key=lambda c: -c.confirmed)]
         if parts:
-            lists.append((lambda p: _("From the centres: {parts}", parts=p), parts, " · ", True))
-        if access.sees_everything:  # the whole country: whose walk-ins the total holds
-            counted = await store.attendance.walk_ins_by_centre(activity.id)
-            walk = [f"{esc(name or _('no centre'))} {n}" for name, n in counted]
-            if walk:
-                lists.append(
-                    (
-                        lambda p: _("Came without signing up: {parts}", parts=p),
-                        walk,
-                        " · ",
-                        not parts,
-                    )
-                )
+            lists.append((lambda p: _("From each centre:") + "\n" + p, parts, "\n", True))
     lines += fit_lists(lines, lists, _)
     rows = []
-    if scope is not False and _is_today(context, activity):
+    if scope is not False and is_today(context, activity):
         rows.append([button(_("✔️ Attendance"), Route.COUNTS, Action.ATTENDANCE, activity.id)])
     rows.append([button(_("⬅️ Back"), Route.COUNTS, Action.PAGE, page)])
     return Screen("\n".join(lines), keyboard(rows))
+
+
+def came_line(came: int, walk_ins: int, _: Translator) -> str:
+    """The same words on the card and in /tal uge: "Mødt op: 5 (heraf 3 uden tilmelding)"."""
+    if walk_ins:
+        return _("Came: {n} (of them {walk_ins} without signing up)", n=came, walk_ins=walk_ins)
+    return _("Came: {n}", n=came)
+
+
+def centre_line(c: CentreCounts, _: Translator) -> str:
+    """One centre's people at a national activity, in the card's words: "Reden: 12 tilmeldt ·
+    3 på venteliste · 10 mødt op (heraf 2 uden tilmelding)"."""
+    came = (
+        _("{n} came (of them {walk_ins} without signing up)", n=c.attended, walk_ins=c.walk_ins)
+        if c.walk_ins
+        else _("{n} came", n=c.attended)
+    )
+    figures = " · ".join(
+        [_("{n} signed up", n=c.confirmed), _("{n} waiting", n=c.waitlisted), came]
+    )
+    return _("{centre}: {figures}", centre=esc(c.centre or _("No centre")), figures=figures)
+
+
+def summarise_lines(items: list[str], room: int, _: Translator, separator: str = "\n") -> str:
+    """As many lines of `items` as fit in `room`, then "… og 130 væresteder mere" (the
+    spreadsheet of a national coordinator has every centre's row)."""
+
+    def rest_line(n: int) -> str:
+        return _.ngettext("… and {n} more centre", "… and {n} more centres", n)
+
+    worst = plain_length(separator + rest_line(len(items)))
+    kept: list[str] = []
+    used = 0
+    for number, item in enumerate(items):
+        step = plain_length(item) + (len(separator) if kept else 0)
+        if used + step + (0 if number == len(items) - 1 else worst) > room:
+            break
+        kept.append(item)
+        used += step
+    rest = len(items) - len(kept)
+    return separator.join(kept + ([rest_line(rest)] if rest else []))
 
 
 def fit_lists(
@@ -170,8 +196,9 @@ def fit_lists(
     _: Translator,
 ) -> list[str]:
     """The lines of some lists of names (each: its sentence, its items, the separator, a blank
-    line before it), each summarised so that all of them and `above` fit in one message. The
-    shortest list is fitted first; what it leaves over goes to the others."""
+    line before it), each summarised so that all of them and `above` fit in one message (with
+    the separator "\n": an item a line, as `summarise_lines`). The shortest list is fitted
+    first; what it leaves over goes to the others."""
     room = MESSAGE_MAX - plain_length("\n".join(above))
     for sentence, _items, _separator, blank in lists:
         room -= plain_length(sentence("")) + 1 + (1 if blank else 0)
@@ -179,63 +206,13 @@ def fit_lists(
     order = sorted(range(len(lists)), key=lambda i: plain_length(lists[i][2].join(lists[i][1])))
     for done, i in enumerate(order):
         _sentence, items, separator, _blank = lists[i]
-        fitted[i] = summarise(items, room // (len(order) - done), _, separator)
+        fit = summarise_lines if separator == "\n" else summarise  # a line each, or a sentence
+        fitted[i] = fit(items, room // (len(order) - done), _, separator)
         room -= plain_length(fitted[i])
     lines: list[str] = []
     for i, (sentence, _items, _separator, blank) in enumerate(lists):
         lines += ([""] if blank else []) + [sentence(fitted[i])]
     return lines
-
-
-def _is_today(context: BotContext, activity: Activity) -> bool:
-    """Attendance is ticked, and corrected, on the day of the activity."""
-    tz = ZoneInfo(activity.timezone or context.config.bot.timezone)
-    day = datetime.fromtimestamp(activity.starts_at, tz).date()
-    return datetime.fromtimestamp(context.now(), tz).date() == day
-
-
-def counts_for(access: Access, activity: Activity) -> list[int] | None:
-    """Whose walk-ins ("+ guest") a person counts at an activity. At a centre's own activity
-    every walk-in is that centre's: None (all of them). At a national activity, their own
-    centres' (0: none, for an admin of no centre); "+ guest" counts for the first of them (the
-    lowest id: a card carries no centre, so a person at two centres counts for the same one
-    every time), "− guest" takes back the latest of theirs, never another centre's."""
-    if activity.centre_id is not None:
-        return None
-    return sorted(access.staff_of | access.coordinator_of) or [0]
-
-
-async def attendance_screen(
-    context: BotContext, activity: Activity, scope: list[int] | None, notice: str = ""
-) -> Screen:
-    _ = context._
-    people = [
-        p for p in await context.store.counts.participants(activity.id, scope) if not p.waitlisted
-    ]
-    walk_ins = await context.store.attendance.walk_ins(
-        activity.id, scope
-    )  # as far as they see names
-    own = await context.store.attendance.walk_ins(
-        activity.id, counts_for(await context.access(), activity)
-    )
-    came = sum(p.attended for p in people) + walk_ins
-    lines = [notice, ""] if notice else []
-    lines += [
-        _("✔️ Attendance – {title}", title="<b>" + esc(activity.title) + "</b>"),
-        _("Tap the people who came."),
-        _("Came: {n} (of them {walk_ins} without signing up)", n=came, walk_ins=walk_ins),
-    ]
-    rows = []
-    for p in people[:MAX_NAME_BUTTONS]:
-        mark = "✅" if p.attended else "⬜"
-        label = f"{mark} {short(p.name)}" + (" " + _("(guest)") if p.guest else "")
-        rows.append([button(label, Route.COUNTS, Action.ATTEND, activity.id, p.signup_id)])
-    walk = [button(_("+ guest"), Route.COUNTS, Action.WALK_IN, activity.id, 1)]
-    if own:
-        walk.append(button(_("− guest"), Route.COUNTS, Action.WALK_IN, activity.id, 0))
-    rows.append(walk)
-    rows.append([button(_("⬅️ Back"), Route.COUNTS, Action.SHOW, activity.id, 0)])
-    return Screen("\n".join(lines), keyboard(rows))
 
 
 def _period(context: BotContext, which: str) -> tuple[int, int, str]:
@@ -257,11 +234,13 @@ async def summary_screen(context: BotContext, access: Access, which: str) -> Scr
     _ = context._
     since, until, title = _period(context, which)
     s = await context.store.counts.summary(access.scope(), since, min(until, context.now()))
+    # The card's and the spreadsheet's words: "Tilmeldt", "Heraf uden telefon", "Mødt op".
     lines = [
         "<b>" + esc(title) + "</b>",
         _("Activities held: {n}", n=s.held),
-        _("Places taken: {n}", n=s.signups),
-        _("Came: {n}", n=s.attended),
+        _("Signed up: {n}", n=s.signups),
+        _("Of them without a phone: {n}", n=s.guests),
+        came_line(s.attended, s.walk_ins, _),
         _("Places given back: {n}", n=s.cancellations),
         _("Different people: {n}", n=s.unique),
     ]
@@ -296,18 +275,6 @@ async def cmd_counts(update: Update, context: BotContext) -> None:
     await send(update, context, screen)
 
 
-async def _activity_for(update: Update, context: BotContext, activity_id: int) -> Activity | None:
-    """The activity, if the user may see its figures; otherwise say why and return None."""
-    activity = await context.store.activities.get(activity_id)
-    if activity is None:
-        await show_stale(update, context)
-        return None
-    if not (await context.access()).can_view(activity.centre_id):
-        await deny(update, context)
-        return None
-    return activity
-
-
 async def on_page(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 1)
     access = await context.access()
@@ -320,76 +287,13 @@ async def on_page(update: Update, context: BotContext) -> None:
 
 async def on_show(update: Update, context: BotContext) -> None:
     ids = await tapped(update, context, 2)
-    activity = await _activity_for(update, context, ids[0]) if ids else None
+    activity = await activity_for(update, context, ids[0]) if ids else None
     if ids is None:
         return await show_stale(update, context)
     if activity is not None:
         await show(
             update, context, await card_screen(context, await context.access(), activity, ids[1])
         )
-
-
-async def _attendance_allowed(
-    update: Update, context: BotContext, activity_id: int
-) -> tuple[Activity, list[int] | None] | None:
-    """The activity and whose attendance the user may tick, or None (having said why)."""
-    activity = await _activity_for(update, context, activity_id)
-    if activity is None:
-        return None
-    scope = (await context.access()).name_scope(activity.centre_id)
-    if scope is False:
-        await deny(update, context)
-        return None
-    if not _is_today(context, activity) or activity.status != "scheduled":
-        notice = context._("Attendance is ticked on the day of the activity.")
-        await show(update, context, Screen(notice))
-        return None
-    return activity, scope
-
-
-async def on_attendance(update: Update, context: BotContext) -> None:
-    ids = await tapped(update, context, 1)
-    allowed = await _attendance_allowed(update, context, ids[0]) if ids else None
-    if ids is None:
-        return await show_stale(update, context)
-    if allowed is not None:
-        await show(update, context, await attendance_screen(context, *allowed))
-
-
-async def on_attend(update: Update, context: BotContext) -> None:
-    ids = await tapped(update, context, 2)
-    allowed = await _attendance_allowed(update, context, ids[0]) if ids else None
-    if ids is None:
-        return await show_stale(update, context)
-    if allowed is None:
-        return
-    activity, scope = allowed
-    visible = {p.signup_id for p in await context.store.counts.participants(activity.id, scope)}
-    if ids[1] not in visible:  # someone else's person, or a forged id
-        return await deny(update, context)
-    assert context.user is not None
-    await context.store.attendance.toggle(activity.id, ids[1], context.user.id, context.now())
-    await show(update, context, await attendance_screen(context, activity, scope))
-
-
-async def on_walk_in(update: Update, context: BotContext) -> None:
-    ids = await tapped(update, context, 2)
-    allowed = await _attendance_allowed(update, context, ids[0]) if ids else None
-    if ids is None or ids[1] > 1:
-        return await show_stale(update, context)
-    if allowed is None:
-        return
-    activity, scope = allowed
-    assert context.user is not None
-    centres = counts_for(await context.access(), activity)
-    if ids[1]:
-        centre = activity.centre_id if centres is None else centres[0] or None
-        await context.store.attendance.add_walk_in(
-            activity.id, centre, context.user.id, context.now()
-        )
-    else:
-        await context.store.attendance.remove_walk_in(activity.id, centres)
-    await show(update, context, await attendance_screen(context, activity, scope))
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -474,10 +378,5 @@ HANDLERS = [
     CommandHandler(["eksport", "export"], cmd_export),
     CallbackQueryHandler(on_page, pattern=callbacks.pattern(Route.COUNTS, Action.PAGE)),
     CallbackQueryHandler(on_show, pattern=callbacks.pattern(Route.COUNTS, Action.SHOW)),
-    CallbackQueryHandler(
-        on_attendance, pattern=callbacks.pattern(Route.COUNTS, Action.ATTENDANCE)
-    ),
-    CallbackQueryHandler(on_attend, pattern=callbacks.pattern(Route.COUNTS, Action.ATTEND)),
-    CallbackQueryHandler(on_walk_in, pattern=callbacks.pattern(Route.COUNTS, Action.WALK_IN)),
     CallbackQueryHandler(on_export, pattern=callbacks.pattern(Route.COUNTS, Action.EXPORT)),
 ]

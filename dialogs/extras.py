@@ -21,7 +21,7 @@ from bot.context import BotContext
 from bot.store.activities import Activity
 from dialogs.browse import is_open, join_button, show_stale, when
 from dialogs.common import Screen, button, esc, keyboard, send, tapped
-from dialogs.staff import deny
+from dialogs.staff_steps import deny
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,9 @@ from telegram.ext import (
 from bot.access import Access
 from bot.callbacks import Action, Route
 from bot.context import BotContext
+from bot.store.centres import fold
 from bot.store.drafts import Draft
-from dialogs import broadcast, browse, line, mine, onboarding, settings, staff
+from dialogs import broadcast, browse, line, mine, onboarding, settings, staff, staff_steps
 from dialogs.common import (
     MENU_ACTIVITIES,
     MENU_HELP,
@@ -46,7 +47,7 @@ def render_help(context: BotContext, access: Access) -> Screen:
         _("✅ My sign-ups – see your places, or cancel one."),
         _("⚙️ Settings – change language or centre."),
         "",
-        _("You never need to type. Just tap the buttons."),
+        _("You only need to type to write to the staff. Everything else works with the buttons."),
         _("If you are unsure, ask the staff at your centre."),
     ]
     if access.is_staff:
@@ -57,8 +58,8 @@ def render_help(context: BotContext, access: Access) -> Screen:
             _("/besked – write to the users."),
             _("/plakat – a poster with a QR code for your centre."),
             _(
-                "On an activity's card: change the time, place or places, sign up a guest, or"
-                " cancel it."
+                "On an activity's card: change the time, place or places, sign up someone without"
+                " a phone, or cancel it."
             ),
         ]
     if access.may_count:
@@ -103,9 +104,9 @@ def stopped(context: BotContext, draft: Draft) -> str | None:
     """What a command or menu button stopped, and that nothing of it was kept; None for a
     draft that holds nothing to lose (e.g. the centre picker's search)."""
     _ = context._
-    if draft.kind == staff.NEW:
+    if draft.kind == staff_steps.NEW:
         return _("I have stopped the new activity: it is not saved.")
-    if draft.kind == staff.EDIT:
+    if draft.kind == staff_steps.EDIT:
         title = esc(draft.data.get("title") or "")
         if draft.data.get("field") == "g":
             return _(
@@ -139,9 +140,20 @@ async def on_text(update: Update, context: BotContext) -> None:
         return await cmd_help(update, context)
     if await _to_draft(update, context):
         return
-    # Typing "hvornår er fodbold" deserves the answer, not just a pointer: show what's on.
+    text = update.message.text
+    if HELP_WORDS & set(fold(text).split()):
+        return await cmd_help(update, context)
+    # "hvornår er fodbold" deserves the answer: when football is, and its button.
+    named = await browse.named_screen(context, text)
+    if named is not None:
+        await send(update, context, named)
+        return
     hint = context._("I only understand the buttons 🙂 Here is what's on:")
-    await send(update, context, await browse.list_screen(context, 0, hint))
+    await _send_with_buttons(update, context, hint)
+
+
+# Typed words that ask for help (as `fold` writes them: "hjælp" is "hjaelp").
+HELP_WORDS = frozenset({"hjaelp", "hjalp", "help", "hjelp"})
 
 
 async def _to_draft(update: Update, context: BotContext) -> bool:
@@ -161,9 +173,7 @@ async def _to_draft(update: Update, context: BotContext) -> bool:
         await broadcast.on_message(update, context, draft)
     elif draft.kind in ("line", "reply"):
         if update.message is None or not update.message.text:
-            only = context._(
-                "I can only pass on written text – write a few words, or tap ✖️ Afbryd."
-            )
+            only = context._("I can only pass on written text – write a few words, or tap ✖️ Stop.")
             await send(update, context, Screen(only))
             return True
         await line.on_text(update, context, draft)
@@ -176,8 +186,16 @@ async def on_other_message(update: Update, context: BotContext) -> None:
     """A photo, sticker, voice message…: for the dialog waiting for an answer, or a pointer."""
     if await _to_draft(update, context):
         return
+    # Something to tap on the same message: the list (or, with no centre yet, the picker).
     hint = context._("I only understand the buttons 🙂 Tap one of them below.")
-    await send(update, context, Screen(hint), menu=True)
+    await _send_with_buttons(update, context, hint)
+
+
+async def _send_with_buttons(update: Update, context: BotContext, hint: str) -> None:
+    """The hint above the list (or the picker), so there is something to tap; the menu
+    keyboard when the list has no button at all."""
+    screen = await browse.list_screen(context, 0, hint, intro=True)
+    await send(update, context, screen, menu=screen.keyboard is None)
 
 
 async def on_unknown_button(update: Update, context: BotContext) -> None:
@@ -189,10 +207,17 @@ async def on_not_private(update: Update, context: BotContext) -> None:
     """The bot talks to people in private chats only: point groups there, ignore the rest."""
     chat, user = update.effective_chat, update.effective_user
     if chat is not None and chat.type == ChatType.PRIVATE and user is not None and not user.is_bot:
-        verdict = context.services.flood.check(user.id)
+        message = update.message is not None  # typed, spoken or sent: not a tap
+        verdict = context.services.flood.check(user.id, message)
         if verdict == "ok":
             return  # the normal case: go on to the dialogs
-        if verdict == "warn":
+        if verdict == "warn" and message:  # what they wrote or said is not read: say so
+            text = context._(
+                "Whoa, that was a lot at once 🙂 Your last message did not get through."
+                " Wait a moment, then send it again."
+            )
+            await context.bot.send_message(chat.id, text)
+        elif verdict == "warn":
             text = context._(
                 "Whoa, that was a lot at once 🙂 Wait a moment, then I'm ready again."
             )

@@ -1,7 +1,8 @@
 """My sign-ups: the user's upcoming places and waiting-list spots, each with a cancel button.
 
 Who: users. Entry: "✅ Mine tilmeldinger", /mine. Taps to cancel: 2 from the menu; a slip
-is undone with one more tap. Writes: signup (cancel, promoting the waiting list; undo).
+is undone with one more tap, by the card's undo rule (dialogs/signup.py: "↩️ Fortryd" while
+the place is still free). Writes: signup (cancel, promoting the waiting list; undo).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from bot.context import BotContext
 from bot.i18n import Translator
 from bot.store.activities import Activity
 from bot.store.signups import CancelOutcome, JoinOutcome, SignupStatus
-from dialogs.browse import show_stale, when
+from dialogs.browse import join_button, show_stale, when
 from dialogs.common import Screen, button, esc, keyboard, pager, peek, short, show, tapped
-from dialogs.signup import cancel_toast, join_toast
+from dialogs.signup import cancel_toast, join_toast, take_back, way_back
 
 PAGE_SIZE = 5
 
@@ -108,39 +109,26 @@ async def on_leave(update: Update, context: BotContext) -> None:
             notice = context._("You are no longer signed up for {title}.", title=title)
         notice += " " + context._("Thank you for letting us know.")
         undo = button(context._("↩️ Undo"), Route.MINE, Action.JOIN, activity_id, page)
+        words, undo = way_back(context, result, undo)
+        if words:
+            notice += " " + words
     await show(update, context, await mine_screen(context, page, notice, undo))
     context.services.wake_dispatcher()
 
 
 async def on_undo(update: Update, context: BotContext) -> None:
-    """Sign up again right after a cancel by mistake (the place may have gone meanwhile)."""
+    """Take the place back right after a cancel by mistake, if it is still free (the card's
+    rule); if someone has it now, say so and offer the waiting list."""
     ids = peek(update, 2)
     if ids is None:
         return await show_stale(update, context)
     activity_id, page = ids
-    assert context.user is not None
-    result = await context.store.signups.join(
-        activity_id,
-        context.user.id,
-        context.now(),
-        context.services.planner,
-        tapped_ms=context.services.clock.now_ms(),
-    )
-    activity = result.view.activity if result.view else None
-    if result.outcome is JoinOutcome.UNAVAILABLE or activity is None:
-        return await show_stale(update, context, activity)
+    result, notice = await take_back(context, activity_id, named=True)
+    if result.outcome is JoinOutcome.UNAVAILABLE or result.view is None:
+        return await show_stale(update, context, result.view.activity if result.view else None)
     await context.answer_query(update, join_toast(context, result))
-    title = "<b>" + esc(activity.title) + "</b>"
-    if result.outcome in (JoinOutcome.WAITLISTED, JoinOutcome.ALREADY_WAITLISTED):
-        notice = context._(
-            "The place was taken, so you are number {n} on the waiting list for {title}.",
-            n=result.position,
-            title=title,
-        )
-    else:
-        notice = context._("You are signed up for {title} again.", title=title)
-    await show(update, context, await mine_screen(context, page, notice))
-    context.services.wake_dispatcher()  # a reminder may be due soon: re-arm
+    offer = join_button(result.view, 0, context._) if result.outcome is JoinOutcome.FULL else None
+    await show(update, context, await mine_screen(context, page, notice, offer))
 
 
 HANDLERS = [

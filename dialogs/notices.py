@@ -1,12 +1,13 @@
 """Notices: reminders before an activity, and word that a place opened up, the activity moved,
 or it was cancelled. Written here, sent by bot/reminders.py through bot/delivery.py.
 
-Who: users. Entry: a reminder's "👍 Jeg kommer" / "Jeg kan ikke komme". The second asks once
-("Vil du give din plads til en anden?" – Ja, giv den videre / Nej, jeg kommer); "Ja" gives the
-place back, promotes the waiting list and thanks, no blame, and offers "↩️ Fortryd" while the
-place is still free (it takes the place back only if one is free; else it offers the waiting
-list). Old reminders' buttons show the card when there is no place any more. Also follows
-whether a person blocked the bot (my_chat_member). Writes: signup, user.active.
+Who: users. Entry: a reminder's "👍 Jeg kommer" / "Jeg kan ikke komme" (also under "🎉 Godt
+nyt" and a change: a place one did not choose just now). It asks once ("Vil du give din plads
+til en anden?" – Ja, giv den videre / Nej, jeg kommer); "Ja" gives the place back, promotes the
+waiting list and thanks, no blame, and offers "↩️ Fortryd" by the card's undo rule
+(dialogs/signup.py). Old buttons show the card when there is no place any more. A reminder
+says "i dag" / "i morgen" as of the moment it is sent. Also follows whether a person blocked
+the bot (my_chat_member). Writes: signup, user.active.
 """
 
 from __future__ import annotations
@@ -23,10 +24,16 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.i18n import Translator, translator
 from bot.store.notifications import Notice, NoticeKind
-from bot.store.signups import ActivityView, CancelOutcome, JoinOutcome, SignupStatus
+from bot.store.signups import ActivityView, CancelOutcome, SignupStatus
 from dialogs.browse import card_lines, is_open, list_screen, show_stale, view_screen, when
-from dialogs.common import Screen, button, esc, keyboard, peek, shown
-from dialogs.signup import cancel_toast, join_toast, left_notice
+from dialogs.common import Screen, button, esc, keyboard, peek
+from dialogs.signup import (
+    answer_shown,
+    cancel_toast,
+    left_notice,
+    take_back_on_card,
+    way_back,
+)
 
 
 def render(notice: Notice, default_locale: str, default_timezone: str, now: int) -> Screen:
@@ -36,8 +43,12 @@ def render(notice: Notice, default_locale: str, default_timezone: str, now: int)
     starts = _.when(a.starts_at, a.timezone or default_timezone, now)
     title = "<b>" + esc(a.title) + "</b>"
     see = button(_("See the activity"), Route.ACTIVITY, Action.SHOW, a.id, 0)
+    # Signed up without choosing it just now (moved up, or the time moved): a kind way out.
+    cannot = button(_("I can't come"), Route.REMINDER, Action.NOT_COMING, a.id)
     if notice.kind is NoticeKind.REMINDER:
-        text = "\n".join([_("⏰ A reminder – you are signed up:"), ""] + card_lines(a, starts, _))
+        day = _.day_when(a.starts_at, a.timezone or default_timezone, now)
+        first = _("⏰ Reminder: {title} {when}.", title=title, when=esc(day))
+        text = "\n".join([first, ""] + card_lines(a, starts, _))
         return Screen(text, reminder_buttons(a.id, _))
     if notice.kind is NoticeKind.PROMOTED:
         text = _(
@@ -45,14 +56,14 @@ def render(notice: Notice, default_locale: str, default_timezone: str, now: int)
             title=title,
             when=esc(starts),
         )
-        return Screen(text, keyboard([[see]]))
+        return Screen(text, keyboard([[see], [cannot]]))
     if notice.kind is NoticeKind.CHANGED:
         what = change_lines(notice, a.timezone or default_timezone, now, _)
         if what:
             lines = [_("📅 There is a change:"), *what, ""]
         else:  # a row from before notices said what changed
             lines = [_("📅 There is a change – here is how it is now:"), ""]
-        return Screen("\n".join(lines + card_lines(a, starts, _)), keyboard([[see]]))
+        return Screen("\n".join(lines + card_lines(a, starts, _)), keyboard([[see], [cannot]]))
     text = _("😔 {title} ({when}) is cancelled. Sorry!", title=title, when=esc(starts))
     others = button(_("📅 See other activities"), Route.ACTIVITY, Action.PAGE, 0)
     return Screen(text, keyboard([[others]]))
@@ -96,15 +107,6 @@ def reminder_buttons(activity_id: int, _: Translator) -> InlineKeyboardMarkup | 
     )
 
 
-async def _answer_shown(
-    update: Update, context: BotContext, screen: Screen, again: str, toast: str | None = None
-) -> None:
-    """Show `screen`, then answer the tap: with `toast`, or with `again` when the message
-    already showed just this (a double tap), so no tap goes without words."""
-    changed = await shown(update, context, screen)
-    await context.answer_query(update, toast or (None if changed else again))
-
-
 async def _open_view(update: Update, context: BotContext) -> ActivityView | None:
     """The tapped activity as the person sees it; None (having said why) when it is gone."""
     ids = peek(update, 1)
@@ -125,7 +127,7 @@ async def _no_place(update: Update, context: BotContext, view: ActivityView) -> 
     screen = await view_screen(context, view, 0, notice)
     if screen is None:
         return await show_stale(update, context, view.activity)
-    await _answer_shown(update, context, screen, again)
+    await answer_shown(update, context, screen, again)
 
 
 async def on_coming(update: Update, context: BotContext) -> None:
@@ -138,7 +140,7 @@ async def on_coming(update: Update, context: BotContext) -> None:
         return await _no_place(update, context, view)
     lovely = context._("👍 Lovely – see you!")
     lines = card_lines(view.activity, when(context, view.activity), context._) + ["", lovely]
-    await _answer_shown(update, context, Screen("\n".join(lines)), lovely)
+    await answer_shown(update, context, Screen("\n".join(lines)), lovely)
 
 
 async def on_not_coming(update: Update, context: BotContext) -> None:
@@ -157,7 +159,7 @@ async def on_not_coming(update: Update, context: BotContext) -> None:
         [button(_("No, I'm coming"), Route.REMINDER, Action.COMING, a.id)],
     ]
     screen = Screen("\n".join(lines), keyboard(rows))
-    await _answer_shown(update, context, screen, _("Please tap Yes or No."))
+    await answer_shown(update, context, screen, _("Please tap Yes or No."))
 
 
 async def on_give_away(update: Update, context: BotContext) -> None:
@@ -190,13 +192,13 @@ async def on_give_away(update: Update, context: BotContext) -> None:
             " Hope to see you another time! 🙂",
             title="<b>" + esc(a.title) + "</b>",
         )
-    extra = []
-    if view.seats_left != 0:  # nobody was waiting: the place is still free, and can come back
-        text += "\n" + _("Tapped by mistake? Then tap ↩️ Undo.")
-        extra.append([button(_("↩️ Undo"), Route.REMINDER, Action.REJOIN, a.id)])
-    screen = await list_screen(context, 0, text, extra)
+    undo = button(_("↩️ Undo"), Route.REMINDER, Action.REJOIN, a.id)
+    words, back = way_back(context, result, undo)
+    if words:
+        text += "\n" + words
+    screen = await list_screen(context, 0, text, [[back]] if back else [])
     done = _("✅ That is done already.")
-    await _answer_shown(update, context, screen, done, cancel_toast(context, result))
+    await answer_shown(update, context, screen, done, cancel_toast(context, result))
 
 
 async def on_rejoin(update: Update, context: BotContext) -> None:
@@ -205,29 +207,7 @@ async def on_rejoin(update: Update, context: BotContext) -> None:
     ids = peek(update, 1)
     if ids is None:
         return await show_stale(update, context)
-    assert context.user is not None
-    services = context.services
-    result = await context.store.signups.join(
-        ids[0],
-        context.user.id,
-        context.now(),
-        services.planner,
-        tapped_ms=services.clock.now_ms(),
-        waitlist=False,
-    )
-    _ = context._
-    if result.outcome is JoinOutcome.FULL:
-        notice = _("😔 Sorry – someone else has the place now. You can join the waiting list.")
-    elif result.outcome is JoinOutcome.CONFIRMED:
-        notice = _("↩️ You have your place again.")
-        services.wake_dispatcher()  # a reminder may be due soon: re-arm
-    else:
-        notice = ""
-    screen = await view_screen(context, result.view, 0, notice)
-    if result.outcome is JoinOutcome.UNAVAILABLE or screen is None:
-        return await show_stale(update, context, result.view.activity if result.view else None)
-    toast = join_toast(context, result)
-    await _answer_shown(update, context, screen, notice or _("✅ That is done already."), toast)
+    await take_back_on_card(update, context, ids[0])
 
 
 async def on_my_chat_member(update: Update, context: BotContext) -> None:

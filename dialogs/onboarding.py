@@ -26,7 +26,7 @@ from bot.i18n import Translator
 from bot.store.centres import Centre, fold
 from bot.store.drafts import Draft
 from dialogs import privacy, roles
-from dialogs.browse import gone_notice, list_screen, show_stale, view_screen
+from dialogs.browse import gone_notice, gone_says_whats_on, list_screen, show_stale, view_screen
 from dialogs.common import (
     Screen,
     button,
@@ -57,17 +57,13 @@ def render_picker(
     """The centre picker's first screen: up to FAN centres at once, or groups of them (by town,
     then name) that reach any centre in three taps; 'national' always; a language switch."""
     lines = [notice, ""] if notice else []
-    lines.append("<b>" + _("Which centre do you go to?") + "</b>")
+    if any(c.city for c in centres):  # one sentence, and how to find it by typing
+        lines.append(_("<b>Which centre do you go to?</b> Tap it, or write its name or town."))
+    else:
+        lines.append(_("<b>Which centre do you go to?</b> Tap it, or write its name."))
     if len(centres) <= FAN:
-        lines.append(_("Tap your centre. You can choose more later in ⚙️ Settings."))
         rows = [[button("🏠 " + short(c.name), Route.CENTRE, Action.JOIN, c.id)] for c in centres]
     else:
-        if any(c.city for c in centres):  # grouped by town
-            lines.append(
-                _("Find the town of your centre below. Or write part of its name or town.")
-            )
-        else:
-            lines.append(_("Find your centre below. Or write part of its name."))
         rows = _choices(centres, 0, len(centres))
     rows.append([button(_("🌍 National – for all centres"), Route.CENTRE, Action.NATIONAL)])
     rows.append(language_buttons(locales, _.locale, back="c"))
@@ -78,10 +74,8 @@ def render_group(centres: list[Centre], lo: int, hi: int, _: Translator) -> Scre
     """One group of the picker (centres[lo:hi] in picker order): its groups or centres, and
     "Tilbage" to the group it is part of."""
     parent = _parent(centres, lo, hi)
-    siblings = _chunks(centres, *parent) if parent else [(lo, hi)]
-    letters = all(_whole_letters(centres, a, b) for a, b in siblings)
     lines = [
-        "<b>" + esc(_group_label(centres, lo, hi, letters)) + "</b>",
+        "<b>" + esc(_group_label(centres, lo, hi)) + "</b>",
         _("Tap your centre, or write part of its name or town."),
     ]
     rows = _choices(centres, lo, hi)
@@ -188,13 +182,12 @@ def _choices(centres: list[Centre], lo: int, hi: int) -> list[list[InlineKeyboar
         return [[_centre_button(c, centres)] for c in centres[lo:hi]]
     rows = []
     runs = _chunks(centres, lo, hi)
-    letters = all(_whole_letters(centres, start, end) for start, end in runs)
     one_town = _sort_text(_town(centres[lo])) == _sort_text(_town(centres[hi - 1]))
     for start, end in runs:
         if end - start == 1:
             rows.append([_centre_button(centres[start], centres)])
         else:
-            label = _group_label(centres, start, end, letters)
+            label = _group_label(centres, start, end)
             if one_town:  # the town is said already: "Café Ankeret – Café Engen"
                 label = label.split(": ", 1)[-1]
             label = short(label)
@@ -202,20 +195,11 @@ def _choices(centres: list[Centre], lo: int, hi: int) -> list[list[InlineKeyboar
     return rows
 
 
-def _whole_letters(centres: list[Centre], lo: int, hi: int) -> bool:
-    """Whether centres[lo:hi] holds every centre of its initial letters."""
-    return (lo == 0 or _initial(centres[lo - 1]) != _initial(centres[lo])) and (
-        hi == len(centres) or _initial(centres[hi]) != _initial(centres[hi - 1])
-    )
-
-
-def _group_label(centres: list[Centre], lo: int, hi: int, letters: bool | None = None) -> str:
-    """'A–D' when the groups side by side all hold whole initial letters; else 'Aalborg –
-    Esbjerg', or 'København: Café Parasollen – Kofoeds Skole' inside one town."""
+def _group_label(centres: list[Centre], lo: int, hi: int) -> str:
+    """What a group holds, in names people know (never letter ranges like 'K–V'): 'Aalborg –
+    Esbjerg' (its first and last town), or 'København: Café Parasollen – Kofoeds Skole' inside
+    one town."""
     first, last = centres[lo], centres[hi - 1]
-    if letters if letters is not None else _whole_letters(centres, lo, hi):
-        a, b = _initial(first), _initial(last)
-        return a if a == b else f"{a}–{b}"
     if _sort_text(_town(first)) != _sort_text(_town(last)):
         return f"{_town(first)} – {_town(last)}"
     return f"{_town(first)}: {first.name} – {last.name}"
@@ -352,7 +336,8 @@ async def _staff_screen(context: BotContext, access: Access, update: Update) -> 
         lines.append(_("/inviter – a link that makes someone staff."))
     if access.is_staff:
         lines.append(_("Tap an activity to change it."))
-    return await list_screen(context, 0, "\n".join(lines), _offer(context, update))
+    notice, offer = "\n".join(lines), _offer(context, update)
+    return await list_screen(context, 0, notice, offer, intro=access.is_staff)
 
 
 def _offer(context: BotContext, update: Update) -> list[list[InlineKeyboardButton]]:
@@ -373,7 +358,7 @@ async def _joined(update: Update, context: BotContext, centre: Centre) -> None:
     )
     extra = _offer(context, update) if update.message else []
     await _close_picker(context)
-    await show(update, context, await list_screen(context, 0, notice, extra))
+    await show(update, context, await list_screen(context, 0, notice, extra, intro=True))
 
 
 async def _open_activity(update: Update, context: BotContext, activity_id: int) -> None:
@@ -385,7 +370,8 @@ async def _open_activity(update: Update, context: BotContext, activity_id: int) 
     screen = await view_screen(context, view, 0)
     if screen is None:
         notice = gone_notice(context, activity, link=True)
-        return await show(update, context, await list_screen(context, 0, notice))
+        intro = gone_says_whats_on(context, activity)
+        return await show(update, context, await list_screen(context, 0, notice, intro=intro))
     await show(update, context, screen)
 
 
@@ -425,7 +411,7 @@ async def on_national(update: Update, context: BotContext) -> None:
     await context.store.people.choose_national(context.user.id)
     await _close_picker(context)
     notice = context._("Here are the national activities – for everyone, from all centres:")
-    await show(update, context, await list_screen(context, 0, notice))
+    await show(update, context, await list_screen(context, 0, notice, intro=True))
 
 
 HANDLERS = [

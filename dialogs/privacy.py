@@ -69,19 +69,21 @@ def _message_line(context: BotContext, message: dict[str, Any]) -> str:
 
 
 def _signup_lines(context: BotContext, signups: list[Any]) -> list[str]:
-    """Up to SHOWN_SIGNUPS sign-ups (still ahead first, then the latest), and how many more."""
+    """Up to SHOWN_SIGNUPS sign-ups: those still ahead (soonest first), then the earlier ones
+    (latest first), each under its own heading, and how many more are in the file."""
     _, now = context._, context.now()
-    ahead = [s for s in signups if s[0].starts_at > now]
-    past = [s for s in reversed(signups) if s[0].starts_at <= now]
-    shown = (ahead + past)[:SHOWN_SIGNUPS]
-    lines = [_("• Sign-ups:")]
-    for activity, status, came, _at in shown:
-        line = f"{esc(activity.title)}, {esc(when(context, activity))}: "
-        lines.append("   – " + line + _(_status(activity, status, came)))
-    if len(signups) > len(shown):
-        lines.append(
-            "   " + _("… and {n} more – all are in the file.", n=len(signups) - len(shown))
-        )
+    ahead = [s for s in signups if s[0].starts_at > now][:SHOWN_SIGNUPS]
+    past = [s for s in reversed(signups) if s[0].starts_at <= now][: SHOWN_SIGNUPS - len(ahead)]
+    lines = []
+    for heading, group in ((N_("• Sign-ups ahead:"), ahead), (N_("• Earlier sign-ups:"), past)):
+        if group:
+            lines.append(_(heading))
+        for activity, status, came, _at in group:
+            line = f"{esc(activity.title)}, {esc(when(context, activity))}: "
+            lines.append("   – " + line + _(_status(activity, status, came)))
+    more = len(signups) - len(ahead) - len(past)
+    if more:
+        lines.append("   " + _("… and {n} more – all are in the file.", n=more))
     return lines
 
 
@@ -99,6 +101,7 @@ def _staff_lines(context: BotContext, data: dict[str, Any]) -> list[str]:
         ("announcements_written", N_("• Announcements you wrote: {n}")),
         ("invitations_made", N_("• Invitation links you made: {n}")),
         ("invitations_used", N_("• Invitation links you used: {n}")),
+        ("answers_written", N_("• Messages from users you answered: {n}")),
     ]
     lines += [_(text, n=len(data[key])) for key, text in counts if data[key]]
     return lines
@@ -122,10 +125,14 @@ async def cmd_my_data(update: Update, context: BotContext) -> None:
     ]
     if data["signups"]:
         lines += _signup_lines(context, data["signups"])
-    if data["notifications"]:
-        lines.append(
-            _("• Reminders and messages about your activities: {n}", n=len(data["notifications"]))
-        )
+    planned = sum(
+        n["state"] == "pending" and n["due_at"] > context.now() for n in data["notifications"]
+    )
+    sent = sum(n["state"] == "sent" for n in data["notifications"])
+    if planned:
+        lines.append(_("• Reminders we will send you: {n}", n=planned))
+    if sent:
+        lines.append(_("• Reminders and news we have sent you: {n}", n=sent))
     if data["messages"]:
         lines.append(
             _("• Messages to the staff (deleted after 7 days): {n}", n=len(data["messages"]))
@@ -197,7 +204,7 @@ async def cmd_delete_me(update: Update, context: BotContext) -> None:
     if (await context.access()).is_staff:
         text += "\n\n" + _("You also lose your access as staff.")
     yes = button(_("Yes, erase me"), Route.SETTINGS, Action.ERASE)
-    no = button(_("No, keep my data"), Route.SETTINGS, Action.MENU)
+    no = button(_("No, keep my data"), Route.SETTINGS, Action.KEEP)
     await send(update, context, Screen(text, keyboard([[yes], [no]])))
 
 
@@ -216,6 +223,12 @@ async def on_erase(update: Update, context: BotContext) -> None:
     await show(update, context, Screen(text))
 
 
+async def on_keep(update: Update, context: BotContext) -> None:
+    if await tapped(update, context, 0) is None:
+        return await show_stale(update, context)
+    await show(update, context, Screen(context._("Good. We have not erased anything.")))
+
+
 async def run_retention(services: Services) -> tuple[int, int]:
     """Erase people not seen for `forget_after`, and announcements older than 90 days."""
     assert services.store is not None
@@ -226,7 +239,7 @@ async def run_retention(services: Services) -> tuple[int, int]:
     announcements = await store.broadcasts.purge(now - ANNOUNCEMENTS_KEPT_S)
     await store.line.purge(now - LINE_KEPT_S, now)
     await store.drafts.purge(now)
-    await store.signups.forget_guest_names(now - GUEST_NAMES_KEPT_S)
+    await store.counter_signups.forget_names(now - GUEST_NAMES_KEPT_S)
     if people or announcements:
         logger.info(
             "retention: erased %d inactive people and %d old announcements", people, announcements
@@ -239,4 +252,5 @@ HANDLERS = [
     CommandHandler(["mine_data", "my_data"], cmd_my_data),
     CommandHandler(["slet_mig", "delete_me"], cmd_delete_me),
     CallbackQueryHandler(on_erase, pattern=callbacks.pattern(Route.SETTINGS, Action.ERASE)),
+    CallbackQueryHandler(on_keep, pattern=callbacks.pattern(Route.SETTINGS, Action.KEEP)),
 ]

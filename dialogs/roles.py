@@ -35,7 +35,7 @@ from dialogs.common import (
     tapped,
     tapped_args,
 )
-from dialogs.staff import deny
+from dialogs.staff_steps import deny
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ _TAG = re.compile(rf"^[0-9a-f]{{{TAG_LEN}}}$")
 USER_COMMANDS = (
     ("aktiviteter", "activities", N_("See what's on")),
     ("mine", "my", N_("My sign-ups")),
-    ("sprog", "language", N_("Language and centres")),
+    ("indstillinger", "settings", N_("Settings")),
     ("hjaelp", "help", N_("Help")),
     ("mine_data", "my_data", N_("What we know about you")),
     ("slet_mig", "delete_me", N_("Erase your data")),

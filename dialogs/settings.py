@@ -1,7 +1,8 @@
 """Settings: language, and the centres the user belongs to.
 
-Who: users. Entry: "⚙️ Indstillinger", /sprog. Switching language: 2 taps from the menu (1 on
-the centre picker). Writes: user.locale, membership.
+Who: users, and staff (their centres and their switch for users' messages are here too).
+Entry: "⚙️ Indstillinger", /indstillinger (also /sprog). Switching language: 2 taps from the
+menu (1 on the centre picker). Writes: user.locale, membership, role.line_on.
 """
 
 from __future__ import annotations
@@ -50,24 +51,28 @@ def render_settings(
     page: int = 0,
 ) -> Screen:
     """The settings screen: language, reminders, add a centre, and each centre (its
-    announcements and leaving it: here for one centre, on the centre's screen for more)."""
+    announcements and leaving it: here for one centre, on the centre's screen for more); for
+    staff, where they are staff and their switch for users' messages (`line`)."""
     centres = [c for c, _on in memberships]
     language = language_name(_.locale)
     names = summarise([esc(c.name) for c in centres], NAMES_ROOM, _) if centres else ""
     lines = [notice, ""] if notice else []
-    lines += [
-        "<b>" + _("Settings") + "</b>",
-        "",
-        _("Language: {language}", language=language),
-        _("Your centres: {names}", names=names or _("none yet")),
-        _("Reminders: on") if reminders_on else _("Reminders: off"),
-    ]
+    lines += ["<b>" + _("Settings") + "</b>", "", _("Language: {language}", language=language)]
+    if line:  # staff know it is their screen too
+        staff_at = summarise(["<b>" + esc(c.name) + "</b>" for c, _on in line], NAMES_ROOM, _)
+        lines.append(_("You are staff at {centres}.", centres=staff_at))
+    if centres or not line:
+        lines.append(_("Your centres: {names}", names=names or _("none yet")))
+    lines.append(_("Reminders: on") if reminders_on else _("Reminders: off"))
     rows = [language_buttons(locales, _.locale, back="s")]
     if reminders_on:
         rows.append([button(_("🔕 Turn reminders off"), Route.SETTINGS, Action.REMINDERS, 0)])
     else:
         rows.append([button(_("🔔 Turn reminders on"), Route.SETTINGS, Action.REMINDERS, 1)])
-    rows.append([button(_("➕ Choose another centre"), Route.SETTINGS, Action.ADD)])
+    if centres or line:
+        rows.append([button(_("➕ Choose another centre"), Route.SETTINGS, Action.ADD)])
+    else:
+        rows.append([button(_("🏠 Choose your centre"), Route.SETTINGS, Action.ADD)])
     if len(memberships) == 1:
         rows += centre_rows(*memberships[0], _)
     else:
@@ -244,7 +249,7 @@ async def on_leave_ok(update: Update, context: BotContext) -> None:
 
 
 HANDLERS = [
-    CommandHandler(["sprog", "language"], cmd_settings),
+    CommandHandler(["indstillinger", "settings", "sprog", "language"], cmd_settings),
     CallbackQueryHandler(on_menu, pattern=callbacks.pattern(Route.SETTINGS, Action.MENU)),
     CallbackQueryHandler(on_language, pattern=callbacks.pattern(Route.SETTINGS, Action.LANGUAGE)),
     CallbackQueryHandler(on_add, pattern=callbacks.pattern(Route.SETTINGS, Action.ADD)),

@@ -138,3 +138,10 @@ async def bot(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     if not harness.expect_errors:
         assert errors == [], "a handler failed: " + "; ".join(r.getMessage() for r in errors)
+
+
+def screen(user: FakeUser) -> str:
+    """What a person sees on the newest message: its text, then each button's label (a list of
+    activities is its buttons)."""
+    message = user.last_message()
+    return "\n".join([message.text, *(label for label, _data in message.buttons())])

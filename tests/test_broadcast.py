@@ -224,3 +224,162 @@ async def test_the_progress_message_changes_at_most_every_five_seconds(bot: Harn
     assert await bot.store.broadcasts.claim_report(1, now, 5)
     assert not await bot.store.broadcasts.claim_report(1, now + 4, 5)
     assert await bot.store.broadcasts.claim_report(1, now + 5, 5)
+
+
+# -- who did not get it: Lene must tell them about the bus herself (walk-through) ----------------
+
+
+async def participants(bot: Harness, title: str, names: list[str]) -> tuple[int, list[FakeUser]]:
+    """An activity of Café Parasollen and its participants, each signed up with a phone."""
+    centre = await bot.store.centres.by_slug("parasollen")
+    activity_id = await bot.activity(centre, title, capacity=20)
+    people = []
+    for uid, name in enumerate(names, start=1):
+        person = bot.user(uid, name)
+        await person.send("/start c-parasollen")
+        await bot.store.signups.join(activity_id, uid, NOW, bot.services.planner)
+        people.append(person)
+    return activity_id, people
+
+
+async def write_to_participants(lene: FakeUser, title: str, text: str = MESSAGE) -> None:
+    await lene.send("/besked")
+    await lene.tap("Deltagerne i én aktivitet")
+    await lene.tap(title)
+    await lene.send(text)
+
+
+async def test_lene_is_told_by_name_who_will_not_get_the_bus_message(bot: Harness) -> None:
+    """Five signed up for the trip with a phone; Kim and Bo blocked the bot long ago, Maria
+    blocks it while the message goes out. The preview and the report both say who to tell."""
+    lene, _ = await setup_centre(bot, 0)
+    _id, (jens, maria, kim, bo, ali) = await participants(
+        bot, "Bustur til Skagen", ["Jens", "Maria", "Kim", "Bo", "Ali"]
+    )
+    await kim.block()
+    await bo.block()
+    await write_to_participants(lene, "Bustur til Skagen")
+    assert lene.last_text() == (
+        "Ny besked\nDen sendes til 3 personer:\n"
+        "2 personer har blokeret botten og får den ikke. Sig det selv til dem: Bo og Kim.\n\n"
+        + MESSAGE
+    )
+    bot.fake.blocked.add(maria.id)
+    await lene.tap("Send")
+    await bot.dispatch()
+    assert lene.last_text() == (
+        "✅ 2 af 5 har fået beskeden.\n3 har blokeret botten.\n"
+        "3 personer har ikke fået den. Sig det selv til dem: Bo, Kim og Maria."
+    )
+    assert len(announcements(jens)) == len(announcements(ali)) == 1
+
+
+async def test_the_report_names_who_may_not_have_got_it(bot: Harness) -> None:
+    """The connection broke while Kim's message went out: Lene is told to tell Kim too."""
+    lene, _ = await setup_centre(bot, 0)
+    _id, (_kim, bo) = await participants(bot, "Bustur", ["Kim", "Bo"])
+    await bo.block()
+    await write_to_participants(lene, "Bustur")
+    await lene.tap("Send")
+    bot.fake.fail("sendMessage", exception=httpx.ReadTimeout)
+    await bot.dispatch()
+    assert lene.last_text() == (
+        "✅ 0 af 2 har fået beskeden.\n1 har blokeret botten.\n"
+        "1 har måske fået den (forbindelsen røg).\n"
+        "1 person har ikke fået den. Sig det selv til Bo.\n"
+        "1 person har måske ikke fået den. Sig det selv til Kim for at være sikker."
+    )
+
+
+async def test_to_a_whole_centre_lene_gets_counts_not_names(bot: Harness) -> None:
+    """Ali turned the centre's messages off (his choice), Maria blocked the bot: Lene learns how
+    many will not get it, but not who."""
+    lene, (_jens, maria, ali, kim) = await setup_centre(bot, 4)
+    await ali.press("⚙️ Indstillinger")
+    await ali.tap("Ingen beskeder fra Café Parasollen")
+    await maria.block()
+    await write_to_centre(lene)
+    assert lene.last_text() == (
+        "Ny besked\nDen sendes til 2 personer:\n"
+        "1 person har blokeret botten og får den ikke.\n"
+        "1 person har slået beskeder fra og får den ikke.\n\n" + MESSAGE
+    )
+    bot.fake.blocked.add(kim.id)
+    await lene.tap("Send")
+    await bot.dispatch()
+    assert lene.last_text() == "✅ 1 af 2 har fået beskeden.\n1 har blokeret botten."
+
+
+async def test_no_names_once_lene_is_no_longer_staff(bot: Harness) -> None:
+    """Lene's role ends while her message is on its way: she may still stop it, and her
+    report counts, but no longer names the centre's people."""
+    lene, _ = await setup_centre(bot, 0)
+    _id, (_kim, bo) = await participants(bot, "Bustur", ["Kim", "Bo"])
+    await bo.block()
+    await write_to_participants(lene, "Bustur")
+    await lene.tap("Send")
+    centre = await bot.store.centres.by_slug("parasollen")
+    assert centre is not None
+    await bot.store.roles.revoke(LENE, RoleName.STAFF, centre.id)
+    await lene.tap("Stop udsendelsen")
+    assert lene.last_text() == (
+        "⏹ Stoppet. 0 af 2 har fået beskeden.\n1 har blokeret botten.\n"
+        "1 blev ikke sendt, fordi du stoppede."
+    )
+
+
+async def test_the_report_to_the_author_names_nobody_after_her_role_ends(bot: Harness) -> None:
+    lene, _ = await setup_centre(bot, 0)
+    _id, (_kim, bo) = await participants(bot, "Bustur", ["Kim", "Bo"])
+    await bo.block()
+    await write_to_participants(lene, "Bustur")
+    await lene.tap("Send")
+    centre = await bot.store.centres.by_slug("parasollen")
+    assert centre is not None
+    await bot.store.roles.revoke(LENE, RoleName.STAFF, centre.id)
+    await bot.dispatch()
+    assert lene.last_text() == "✅ 1 af 2 har fået beskeden.\n1 har blokeret botten."
+
+
+HEAVY = "Ø&<"  # each character is an entity or more in HTML; Telegram counts one
+NAME_64 = (HEAVY * 22)[:64]  # Telegram's longest first name
+GUEST_40 = (HEAVY * 14)[:40]  # the longest name staff may type for a counter sign-up
+
+
+async def test_the_preview_and_the_report_fit_with_500_who_do_not_get_it(bot: Harness) -> None:
+    """The summer trip at its worst: 500 signed up with 64-character names, of whom 250 blocked
+    the bot long ago and the other 250 cannot be reached (or the connection breaks); 500 more
+    signed up at the counter; Lene's text as long as allowed. Telegram takes both messages."""
+    lene, _ = await setup_centre(bot, 0)
+    centre = await bot.store.centres.by_slug("parasollen")
+    trip = await bot.activity(centre, "Sommertur", capacity=1000)
+    for uid in range(1, 501):  # no chat with the fake: Telegram refuses them ("chat not found")
+        await bot.store.people.touch(uid, NAME_64, "da", NOW)
+        await bot.store.signups.join(trip, uid, NOW, bot.services.planner)
+        if uid <= 250:
+            await bot.store.people.set_active(uid, False)
+    for _ in range(500):
+        await bot.store.counter_signups.join(trip, GUEST_40, LENE, NOW)
+    text = ("Kaffe & kage <3 – husk madpakke! " * 200)[:3899] + "!"
+    await write_to_participants(lene, "Sommertur", text)
+    preview = lene.last_text()
+    assert preview.startswith("Ny besked\nDen sendes til 250 personer:\n")
+    assert "\n250 personer har blokeret botten og får den ikke" in preview
+    assert "har ingen telefon" in preview and preview.endswith("\n" + text)
+    assert len(preview) <= 4096
+    await lene.tap("Send")
+    bot.fake.fail("sendMessage", exception=httpx.ReadTimeout, times=100)
+    await bot.dispatch()
+    report = lene.last_text()
+    assert report.startswith(
+        "✅ 0 af 500 har fået beskeden.\n250 har blokeret botten.\n150 kunne ikke nås.\n"
+        "100 har måske fået den (forbindelsen røg).\n"
+    )
+    missed, unsure = report.split("\n")[-2:]
+    assert missed.startswith(f"400 personer har ikke fået den. Sig det selv til dem: {NAME_64}, ")
+    assert missed.endswith(" andre.")
+    assert unsure.startswith(
+        f"100 personer har måske ikke fået den. Sig det selv til dem for at være sikker: {NAME_64}"
+    )
+    assert unsure.endswith(" andre.")
+    assert len(report) <= 4096

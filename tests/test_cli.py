@@ -1,7 +1,9 @@
 """The admin command line: centres, activities, the all-or-nothing CSV import, clear errors."""
 
 import asyncio
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -9,6 +11,14 @@ from bot.cli import main
 from bot.store import Store
 
 CONFIG = '[database]\npath = "admin.db"\n[bot]\ntimezone = "Europe/Copenhagen"\n'
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+def ahead(days: int, form: str = "%Y-%m-%d %H:%M", hour: int = 10) -> tuple[str, int]:
+    """A start `days` from today (the command line runs on the real clock), as the admin writes
+    it in `form`, and as epoch seconds."""
+    moment = datetime.combine(datetime.now(CPH).date() + timedelta(days=days), time(hour), CPH)
+    return moment.strftime(form), int(moment.timestamp())
 
 
 @pytest.fixture
@@ -94,7 +104,7 @@ def test_activity_add_and_list(config: Path, capsys: pytest.CaptureFixture[str])
             "--title",
             "Fodbold",
             "--starts",
-            "2099-12-05 10:00",
+            ahead(3)[0],
             "--capacity",
             "10",
         ],
@@ -111,16 +121,16 @@ def test_activity_add_and_list(config: Path, capsys: pytest.CaptureFixture[str])
             "--title",
             "Landsturnering",
             "--starts",
-            "2099-12-06 10:00",
+            ahead(4)[0],
         ],
         capsys,
     )
     assert code == 0
     code, out, _ = run(["activity", "list", "--config", str(config)], capsys)
-    assert out == (
-        "1\t2099-12-05 10:00\tP\tFodbold\t0/10\n"
-        "2\t2099-12-06 10:00\tnational\tLandsturnering\t0/-\n"
-    )
+    assert out.splitlines() == [
+        f"1\t{ahead(3)[0]}\tP\tFodbold\t0/10",
+        f"2\t{ahead(4)[0]}\tnational\tLandsturnering\t0/-",
+    ]
     code, out, _ = run(["activity", "list", "--config", str(config), "--centre", "p"], capsys)
     assert out.count("\n") == 1
 
@@ -151,16 +161,17 @@ def test_import_is_all_or_nothing_and_names_each_bad_line(
 ) -> None:
     run(["centre", "add", "--config", str(config), "--slug", "p", "--name", "P"], capsys)
     csv = tmp_path / "uge.csv"
+    soon, later = ahead(3)[0], ahead(4)[0]
     csv.write_text(
         "centre,title,starts,capacity\n"
-        "p,Fodbold,2026-12-05 10:00,5\n"
-        "nope,Maling,2026-12-05 10:00,5\n"
+        f"p,Fodbold,{soon},5\n"
+        f"nope,Maling,{soon},5\n"
         "p,Banko,2026-13-01 10:00,5\n"
         "p,Nattur,2026-03-29 02:30,5\n"
         "p,Høsttur,2026-10-25 02:30,5\n"
-        "p,Gåtur,2026-12-06 10:00,-1\n"
-        "p,,2026-12-06 10:00,3\n"
-        f"p,{'x' * 101},2026-12-06 10:00,3\n",
+        f"p,Gåtur,{later},-1\n"
+        f"p,,{later},3\n"
+        f"p,{'x' * 101},{later},3\n",
         encoding="utf-8",
     )
     code, _out, err = run(["activity", "import", "--config", str(config), str(csv)], capsys)
@@ -168,7 +179,10 @@ def test_import_is_all_or_nothing_and_names_each_bad_line(
     lines = err.splitlines()
     assert lines[:6] == [
         f"{csv}: line 3: unknown centre 'nope'",
-        f"{csv}: line 4: date '2026-13-01 10:00' is not in the form YYYY-MM-DD HH:MM",
+        (
+            f"{csv}: line 4: date '2026-13-01 10:00' is not a date and time"
+            " like 2026-12-05 10:00 or 05-12-2026 10.00"
+        ),
         (
             f"{csv}: line 5: 2026-03-29 02:30 does not exist in Europe/Copenhagen"
             " (clocks skip it for summer time)"
@@ -192,19 +206,18 @@ def test_import_of_a_good_semicolon_file_from_excel(
 ) -> None:
     run(["centre", "add", "--config", str(config), "--slug", "p", "--name", "P"], capsys)
     csv = tmp_path / "uge.csv"
+    (soon, soon_at), (later, later_at) = ahead(3), ahead(4)
     csv.write_bytes(
         "\ufeffcentre;title;starts;place;capacity;description\n"
-        "p;Fodbold;2026-12-05 10:00;Fælledparken;10;Tag sko med\n"
-        "national;Landsturnering;2026-10-25 10:00;;;\n".encode("utf-8")
+        f"p;Fodbold;{later};Fælledparken;10;Tag sko med\n"
+        f"national;Landsturnering;{soon};;;\n".encode()
     )
     code, out, err = run(["activity", "import", "--config", str(config), str(csv)], capsys)
     assert (code, err) == (0, "")
     assert out == f"Imported 2 activities from {csv}\n"
-    from tests.conftest import local
-
     assert activities(tmp_path / "admin.db") == [
-        ("Landsturnering", local(2026, 10, 25, 10), None),
-        ("Fodbold", local(2026, 12, 5, 10), 10),
+        ("Landsturnering", soon_at, None),
+        ("Fodbold", later_at, 10),
     ]
 
 
@@ -410,3 +423,268 @@ def test_role_invitations_lists_open_links_and_withdraws_one(
             await store.close()
 
     assert asyncio.run(left()) == ["tok-expired-1234"]  # as of time 0: the used one stays used
+
+
+def test_the_admin_imports_the_same_week_twice_and_nothing_is_doubled(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(["centre", "add", "--config", str(config), "--slug", "p", "--name", "P"], capsys)
+    (monday, monday_at), (tuesday, tuesday_at) = ahead(3), ahead(4)
+    week = f"p,Fodbold,{monday}\np,Banko,{tuesday}\nnational,Landsturnering,{tuesday}\n"
+    first = tmp_path / "uge.csv"
+    first.write_text("centre,title,starts\n" + week, encoding="utf-8")
+    code, out, _ = run(["activity", "import", "--config", str(config), str(first)], capsys)
+    assert (code, out) == (0, f"Imported 3 activities from {first}\n")
+    code, out, _ = run(["activity", "import", "--config", str(config), str(first)], capsys)
+    assert (code, out) == (
+        0,
+        f"Imported 0 activities from {first}; 3 were there already and were skipped\n",
+    )
+    # The sheet grows by two rows (one of them pasted twice); only the two new ones are added.
+    second = tmp_path / "uge2.csv"
+    second.write_text(
+        f"centre,title,starts\n{week}p,Maling,{monday}\np,Gåtur,{tuesday}\np,Maling,{monday}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(["activity", "import", "--config", str(config), str(second)], capsys)
+    assert (code, out) == (
+        0,
+        (
+            f"Imported 2 activities from {second}; 3 were there already and were skipped;"
+            " 1 row repeated an earlier row and was skipped\n"
+        ),
+    )
+    assert sorted(activities(tmp_path / "admin.db")) == sorted(
+        [
+            ("Fodbold", monday_at, None),
+            ("Banko", tuesday_at, None),
+            ("Landsturnering", tuesday_at, None),
+            ("Maling", monday_at, None),
+            ("Gåtur", tuesday_at, None),
+        ]
+    )
+    # The same activity typed again is refused, so the admin knows nothing was added.
+    add = ["activity", "add", "--config", str(config), "--centre", "p", "--title", "Fodbold"]
+    code, out, err = run([*add, "--starts", monday], capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        "vaerested-bot: error: activity 1 has the same centre, title and start already;"
+        " nothing was added\n"
+    )
+    code, out, _ = run([*add, "--starts", tuesday], capsys)  # another day is another activity
+    assert code == 0 and out.startswith("Added activity 6: Fodbold")
+
+
+def test_a_danish_excel_file_in_windows_1252_with_danish_dates_imports(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(["centre", "add", "--config", str(config), "--slug", "p", "--name", "P"], capsys)
+    dashes, at_1 = ahead(3, "%d-%m-%Y %H:%M")
+    dots, at_2 = ahead(4, "%d.%m.%Y %H.%M", hour=18)
+    slashes, at_3 = ahead(5, "%-d/%-m/%Y %H:%M", hour=9)
+    iso, at_4 = ahead(6)
+    csv = tmp_path / "cp1252.csv"  # "CSV (semikolonsepareret)" from Danish Excel
+    csv.write_bytes(
+        "centre;title;starts;place\n"
+        f"p;Fællesspisning;{dashes};Køkkenet\n"
+        f"p;Gåtur;{dots};Søerne\n"
+        f"p;Café;{slashes};\n"
+        f"p;Banko;{iso};\n".encode("cp1252")
+    )
+    code, out, err = run(["activity", "import", "--config", str(config), str(csv)], capsys)
+    assert (code, err) == (0, "")
+    assert out == f"Imported 4 activities from {csv}\n"
+    assert activities(tmp_path / "admin.db") == [
+        ("Fællesspisning", at_1, None),
+        ("Gåtur", at_2, None),
+        ("Café", at_3, None),
+        ("Banko", at_4, None),
+    ]
+    # UTF-8 without a BOM, with Danish dates, works too.
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_text(f"centre;title;starts\np;Sjørup;{ahead(7, '%d-%m-%Y %H:%M')[0]}\n", "utf-8")
+    code, out, _ = run(["activity", "import", "--config", str(config), str(utf8)], capsys)
+    assert (code, out) == (0, f"Imported 1 activity from {utf8}\n")
+    # Month first (American) or a two-digit year is never guessed at.
+    american = tmp_path / "us.csv"
+    american.write_text("centre,title,starts\np,X,12/31/2026 10:00\np,Y,05-12-26 10:00\n", "utf-8")
+    code, _, err = run(["activity", "import", "--config", str(config), str(american)], capsys)
+    assert code == 2
+    assert err.splitlines() == [
+        (
+            f"{american}: line 2: date '12/31/2026 10:00' is not a date and time"
+            " like 2026-12-05 10:00 or 05-12-2026 10.00"
+        ),
+        (
+            f"vaerested-bot: error: {american}: line 3: date '05-12-26 10:00' is not a date and time"
+            " like 2026-12-05 10:00 or 05-12-2026 10.00; nothing was imported"
+        ),
+    ]
+    garbage = tmp_path / "garbage.csv"  # 0x81 is neither UTF-8 nor Windows-1252
+    garbage.write_bytes(b"centre,title,starts\np,\x81\x81,2026-12-05 10:00\n")
+    code, _, err = run(["activity", "import", "--config", str(config), str(garbage)], capsys)
+    assert (code, err) == (
+        2,
+        f"vaerested-bot: error: cannot read {garbage}: it is neither UTF-8 nor Windows-1252 text\n",
+    )
+
+
+def test_a_missing_folder_is_one_line_for_every_command_that_writes_a_file(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(["centre", "add", "--config", str(config), "--slug", "p", "--name", "P"], capsys)
+    missing = tmp_path / "srv" / "backup"
+    export = ["export", "--config", str(config), "--from", "2026-12-01", "--to", "2026-12-31"]
+    for command in (
+        ["backup", "--config", str(config), str(missing / "x.db")],
+        [*export, "--national", "--out", str(missing / "e.csv")],
+        [*export, "--centre", "p", "--monthly", "--out", str(missing / "m.csv")],
+        ["poster", "--config", str(config), "--centre", "p", "--out", str(missing / "p.pdf")],
+    ):
+        code, out, err = run(command, capsys)
+        assert (code, out, err) == (
+            2,
+            "",
+            f"vaerested-bot: error: folder {missing} does not exist: create it first\n",
+        ), command
+    assert not (tmp_path / "srv").exists()
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("", encoding="utf-8")
+    code, _, err = run(["backup", "--config", str(config), str(a_file / "x.db")], capsys)
+    assert (code, err) == (2, f"vaerested-bot: error: folder {a_file} is not a folder\n")
+
+
+def test_the_command_line_keeps_the_chats_rules_and_names_every_fault(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(["centre", "add", "--config", str(config), "--slug", "p", "--name", "P"], capsys)
+    add = ["activity", "add", "--config", str(config), "--centre", "p", "--title", "Fodbold"]
+    code, out, err = run([*add, "--starts", "2020-12-05 10:00"], capsys)
+    assert (code, out, err) == (2, "", "vaerested-bot: error: 2020-12-05 10:00 has passed\n")
+    code, _, err = run([*add, "--starts", ahead(3)[0], "--capacity", "0"], capsys)
+    assert (code, err) == (
+        2,
+        (
+            "vaerested-bot: error: capacity 0 is too few:"
+            " write 1 or more, or leave it empty for no limit\n"
+        ),
+    )
+    far = ahead(400)[0]
+    code, _, err = run([*add, "--starts", far], capsys)
+    assert (code, err) == (2, f"vaerested-bot: error: {far} is more than a year ahead\n")
+    code, _, err = run([*add, "--starts", ahead(3)[0], "--capacity", "1001"], capsys)
+    assert (code, err) == (2, "vaerested-bot: error: capacity 1001 is over 1000\n")
+    csv = tmp_path / "uge.csv"
+    csv.write_text(
+        "centre,title,starts,capacity\n"
+        f"p,Fodbold,{ahead(3)[0]},10\n"
+        "p,Nattur,2026-03-29 02:30,-3\n"
+        "p,Banko,2020-12-05 10:00,0\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(["activity", "import", "--config", str(config), str(csv)], capsys)
+    assert code == 2
+    assert err.splitlines() == [
+        (
+            f"{csv}: line 3: 2026-03-29 02:30 does not exist in Europe/Copenhagen"
+            " (clocks skip it for summer time); capacity -3 is negative"
+        ),
+        (
+            f"vaerested-bot: error: {csv}: line 4: capacity 0 is too few: write 1 or more, or leave"
+            " it empty for no limit; 2020-12-05 10:00 has passed; nothing was imported"
+        ),
+    ]
+    assert activities(tmp_path / "admin.db") == []
+
+
+def test_the_admin_adds_centres_from_a_spreadsheet(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "centre.csv"  # Danish Excel: semicolons, Windows-1252
+    sheet.write_bytes(
+        "slug;name;city;timezone\n"
+        "parasollen;Café Parasollen;København;\n"
+        "reden;Reden;Odense;\n"
+        "nuuk;Værestedet Nuuk;Nuuk;America/Nuuk\n".encode("cp1252")
+    )
+    code, out, err = run(["centre", "import", "--config", str(config), str(sheet)], capsys)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "parasollen\tCafé Parasollen\thttps://t.me/<bot-username>?start=c-parasollen",
+        "reden\tReden\thttps://t.me/<bot-username>?start=c-reden",
+        "nuuk\tVærestedet Nuuk\thttps://t.me/<bot-username>?start=c-nuuk",
+        f"Imported 3 centres from {sheet}",
+        "(Run the bot once; then `vaerested-bot centre list` shows the full links.)",
+    ]
+    code, out, _ = run(["centre", "import", "--config", str(config), str(sheet)], capsys)
+    assert (code, out) == (
+        0,
+        f"Imported 0 centres from {sheet}; 3 were there already and were skipped\n",
+    )
+
+    async def centres() -> list[tuple[str, str, str, str]]:
+        store = await Store.open(tmp_path / "admin.db")
+        try:
+            return [(c.slug, c.name, c.city, c.timezone) for c in await store.centres.all()]
+        finally:
+            await store.close()
+
+    assert asyncio.run(centres()) == [
+        ("parasollen", "Café Parasollen", "København", "Europe/Copenhagen"),
+        ("reden", "Reden", "Odense", "Europe/Copenhagen"),
+        ("nuuk", "Værestedet Nuuk", "Nuuk", "America/Nuuk"),
+    ]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "slug,name,city\n"
+        "kilden,Kilden,Aalborg\n"
+        "Ålborg 2,,Aalborg\n"
+        "reden,Reden Vest,Odense\n"
+        "kilden,Kilden Syd,Aalborg\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(["centre", "import", "--config", str(config), str(bad)], capsys)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        (
+            f"{bad}: line 3: slug 'Ålborg 2' must be 1-40 lower-case letters (a-z), digits or"
+            " dashes, start with a letter or digit, and not be 'national'; name is empty"
+        ),
+        (
+            f"{bad}: line 4: a centre with slug 'reden' exists already with another name, city or"
+            " timezone (Reden, Odense, Europe/Copenhagen)"
+        ),
+        (
+            f"vaerested-bot: error: {bad}: line 5: slug 'kilden' is on line 2 too;"
+            " nothing was imported"
+        ),
+    ]
+    zone = tmp_path / "zone.csv"
+    zone.write_text("slug,name,timezone\nkilden,Kilden,Europe/Kobenhavn\n", encoding="utf-8")
+    code, _, err = run(["centre", "import", "--config", str(config), str(zone)], capsys)
+    assert (code, err) == (
+        2,
+        (
+            f"vaerested-bot: error: {zone}: line 2: timezone 'Europe/Kobenhavn' is unknown:"
+            " write one like Europe/Copenhagen; nothing was imported\n"
+        ),
+    )
+    assert len(asyncio.run(centres())) == 3
+
+
+@pytest.mark.parametrize(
+    ("group", "actions"),
+    [
+        ("centre", ["add", "list", "import"]),
+        ("activity", ["add", "import", "list"]),
+        ("role", ["grant", "revoke", "invitations"]),
+    ],
+)
+def test_a_group_without_its_action_shows_that_groups_help(
+    group: str, actions: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run([group], capsys)
+    assert code == 2
+    assert out.startswith(f"usage: vaerested-bot {group} [-h] ACTION ...")
+    for action in actions:
+        assert f"\n    {action}" in out

@@ -131,7 +131,15 @@ def test_random_input_from_staff_never_breaks_anything(inputs: list[tuple[str, s
 HUGE = "9" * 20  # far over SQLite's INTEGER (2**63 - 1): a forged id, never a real one
 # The shape of every button the bot makes; "N" is a number (an id, a page, a day, a time).
 SHAPES = {
-    "act": {"page": "N", "show": "N N", "join": "N N", "leave": "N N", "ics": "N", "say": "N"},
+    "act": {
+        "page": "N",
+        "show": "N N",
+        "join": "N N",
+        "leave": "N N",
+        "rejoin": "N N",
+        "ics": "N",
+        "say": "N",
+    },
     "ctr": {"page": "N", "join": "N", "nat": "", "grp": "N N"},
     "my": {"page": "N", "leave": "N N", "join": "N N"},
     "set": {
@@ -143,6 +151,7 @@ SHAPES = {
         "rem": "N",
         "ann": "N N",
         "erase": "",
+        "keep": "",
         "lineon": "N N",
     },
     "rem": {"yes": "N", "no": "N", "give": "N", "rejoin": "N"},

@@ -1,6 +1,6 @@
 """The menu and everything off the path: stray text, unknown commands, groups, errors."""
 
-from tests.conftest import Harness
+from tests.conftest import Harness, screen
 
 HINT = "Jeg forstår kun knapperne 🙂 Tryk på en af dem."
 
@@ -11,8 +11,8 @@ async def test_typed_question_gets_one_line_of_help_and_what_is_on(bot: Harness)
     jens = bot.user(1)
     await jens.send("/start c-parasollen")
     await jens.send("hvornår er fodbold")
-    assert jens.last_text().startswith(
-        "Jeg forstår kun knapperne 🙂 Her er, hvad der sker:\n\nDet sker"
+    assert jens.last_text() == (
+        "Fodbold er lørdag 5. december kl. 10.00.\nTryk på den for at se mere."
     )
     assert "Lør 5/12 10.00 · Fodbold" in [b for b, _ in jens.last_message().buttons()]
     assert jens.menu() == ["📅 Aktiviteter", "✅ Mine tilmeldinger", "⚙️ Indstillinger", "❓ Hjælp"]
@@ -21,7 +21,7 @@ async def test_typed_question_gets_one_line_of_help_and_what_is_on(bot: Harness)
 async def test_a_sticker_gets_the_same_kind_pointer(bot: Harness) -> None:
     jens = bot.user(1)
     await jens.send_sticker()
-    assert jens.last_text() == HINT
+    assert jens.last_text().startswith(HINT)
 
 
 async def test_unknown_command_shows_help(bot: Harness) -> None:
@@ -71,7 +71,7 @@ async def test_a_flood_from_one_person_is_paused_with_one_polite_message(bot: Ha
     warnings = [t for t in jens.texts() if t.startswith("Hov, det gik lidt hurtigt")]
     assert warnings == ["Hov, det gik lidt hurtigt 🙂 Vent et øjeblik, så er jeg klar igen."]
     await maria.send("/start c-parasollen")  # others are not slowed down
-    assert "Fodbold" in maria.last_text()
+    assert "Fodbold" in screen(maria)
 
 
 async def test_other_bots_and_channel_posts_are_ignored(bot: Harness) -> None:

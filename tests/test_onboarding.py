@@ -1,7 +1,7 @@
 """Onboarding: /start, deep links, the centre picker, and three taps to a sign-up."""
 
 from bot.fake_telegram import BOT_USERNAME
-from tests.conftest import Harness, local
+from tests.conftest import Harness, local, screen
 
 MENU = ["📅 Aktiviteter", "✅ Mine tilmeldinger", "⚙️ Indstillinger", "❓ Hjælp"]
 
@@ -52,11 +52,11 @@ async def test_centre_picker_groups_more_than_six_by_letter_with_national_always
         await bot.store.centres.add(f"c{i}", name, "", "Europe/Copenhagen")
     jens = bot.user(1)
     await jens.send("/start")
-    assert "Find dit værested herunder. Eller skriv en del af navnet." in jens.last_text()
+    assert "Hvilket værested kommer du på? Tryk på det, eller skriv navnet." in jens.last_text()
     first = [label for label, _ in jens.last_message().buttons()]
-    assert first[:2] == ["A–D", "E–Ø"] and "Næste ▶️" not in first
+    assert first[:2] == ["Aarhus Nord – Dalum", "Esbjerg – Ørestad"] and "Næste ▶️" not in first
     assert any(label.startswith("🌍") for label in first)
-    await jens.tap("E–Ø")
+    await jens.tap("Esbjerg – Ørestad")
     second = [label for label, _ in jens.last_message().buttons()]
     assert second == [
         "🏠 Esbjerg",
@@ -75,9 +75,9 @@ async def test_centre_link_joins_and_shows_activities_at_once(bot: Harness) -> N
     jens = bot.user(1)
     await jens.send("/start c-parasollen")
     assert [c.slug for c in await bot.store.people.centres(1)] == ["parasollen"]
-    text = jens.last_text()
+    text = screen(jens)
     assert "Velkommen til Café Parasollen!" in text
-    assert "Fodbold\nlørdag 5. december kl. 10.00" in text
+    assert "Lør 5/12 10.00 · Fodbold" in text
 
 
 async def test_unknown_centre_link_offers_the_picker(bot: Harness) -> None:
@@ -112,7 +112,7 @@ async def test_returning_user_sees_activities_not_the_picker(bot: Harness) -> No
     jens = bot.user(1)
     await jens.send("/start c-parasollen")
     await jens.send("/start")
-    assert "Fodbold" in jens.last_text()
+    assert "Fodbold" in screen(jens)
     assert "Hvilket værested" not in jens.last_text()
 
 
@@ -123,7 +123,7 @@ async def test_national_choice_shows_national_activities(bot: Harness) -> None:
     jens = bot.user(1)
     await jens.send("/start")
     await jens.tap("For hele landet")
-    text = jens.last_text()
+    text = screen(jens)
     assert "Landsturnering" in text and "Lokal fodbold" not in text
 
 
@@ -145,7 +145,7 @@ async def test_bot_sets_its_description_and_menu_in_both_languages(bot: Harness)
     assert [c["command"] for c in settings[("commands", None)]] == [
         "aktiviteter",
         "mine",
-        "sprog",
+        "indstillinger",
         "hjaelp",
         "mine_data",
         "slet_mig",
@@ -153,7 +153,7 @@ async def test_bot_sets_its_description_and_menu_in_both_languages(bot: Harness)
     assert [c["command"] for c in settings[("commands", "en")]] == [
         "activities",
         "my",
-        "language",
+        "settings",
         "help",
         "my_data",
         "delete_me",

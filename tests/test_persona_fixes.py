@@ -1,6 +1,6 @@
 """What the persona walk-through found: slips, old buttons and first screens, each fixed."""
 
-from tests.conftest import Harness, local
+from tests.conftest import Harness, local, screen
 
 
 async def test_a_second_tap_right_after_signing_up_does_not_cancel(bot: Harness) -> None:
@@ -52,7 +52,7 @@ async def test_a_cancel_by_mistake_is_undone_with_one_tap(bot: Harness) -> None:
     assert [b for b, _ in jens.last_message().buttons()] == ["↩️ Fortryd"]
     await jens.tap("Fortryd")
     assert jens.last_text().startswith("Du er tilmeldt Tur igen.")
-    # If someone took the place meanwhile, undo puts you first in line.
+    # If someone took the place meanwhile, undo says so and offers the waiting list.
     bot.clock.advance(60)
     await jens.tap("Afmeld 1. Tur")
     await maria.send("/start c-parasollen")
@@ -60,8 +60,9 @@ async def test_a_cancel_by_mistake_is_undone_with_one_tap(bot: Harness) -> None:
     await maria.tap("Tilmeld mig")
     await jens.tap("Fortryd")
     assert jens.last_text().startswith(
-        "Pladsen blev taget imens, så du er nr. 1 på ventelisten til Tur."
+        "😔 Desværre – en anden har fået pladsen til Tur nu. Du kan skrive dig på ventelisten."
     )
+    assert [b for b, _ in jens.last_message().buttons()] == ["⏳ Skriv mig på ventelisten"]
 
 
 async def test_leaving_the_waiting_list_says_so(bot: Harness) -> None:
@@ -90,7 +91,7 @@ async def test_an_old_next_button_on_a_shorter_list_shows_the_first_page(bot: Ha
     for activity_id in ids[:3]:
         await bot.store.edits.cancel(activity_id, bot.clock.now())
     await maria.tap_data(next_data, old)
-    assert "Dag 4" in maria.last_text()
+    assert "Dag 4" in screen(maria)
 
 
 async def test_choosing_national_is_remembered(bot: Harness) -> None:
@@ -100,7 +101,7 @@ async def test_choosing_national_is_remembered(bot: Harness) -> None:
     await jens.send("/start")
     await jens.tap("For hele landet")
     await jens.send("/start")
-    assert "Landsturnering" in jens.last_text()
+    assert "Landsturnering" in screen(jens)
     assert "🏠 Vælg dit værested" in [b for b, _ in jens.last_message().buttons()]
 
 
@@ -111,7 +112,7 @@ async def test_someone_whose_phone_is_in_english_gets_english_on_the_first_scree
     await bot.activity(centre, "Football")
     ali = bot.user(3, "Ali", language_code="en")
     await ali.send("/start c-parasollen")
-    assert "Football\nSaturday 5 December at 10:00" in ali.last_text()
+    assert "Sat 5/12 10:00 · Football" in screen(ali)
     assert "🇩🇰 Dansk" in [b for b, _ in ali.last_message().buttons()]
     jens = bot.user(1, "Jens", language_code="da")
     await jens.send("/start c-parasollen")
@@ -123,6 +124,7 @@ async def test_dates_in_another_year_show_the_year(bot: Harness) -> None:
     await bot.activity(centre, "Nytårsfodbold", starts_at=local(2027, 1, 2, 10))
     jens = bot.user(1)
     await jens.send("/start c-parasollen")
+    await jens.tap("Nytårsfodbold")  # the list's buttons say the day; the card the whole date
     assert "lørdag 2. januar 2027 kl. 10.00" in jens.last_text()
 
 

@@ -43,7 +43,7 @@ async def test_my_data_shows_everything_as_text_and_json(bot: Harness) -> None:
     text = [m for m in jens.bot_messages() if m.kind == "text"][-1].text
     assert text.startswith(
         "Det her ved vi om dig\n\n• Dit Telegram-id: 1\n• Dit fornavn: Jens\n• Sprog: Dansk\n"
-        "• Væresteder: Café Parasollen\n• Påmindelser: til\n• Tilmeldinger:\n"
+        "• Væresteder: Café Parasollen\n• Påmindelser: til\n• Tilmeldinger, der kommer:\n"
         "   – Tur, lørdag 5. december kl. 10.00: tilmeldt"
     )
     (document,) = [m for m in jens.bot_messages() if m.kind == "document"]
@@ -147,3 +147,29 @@ async def test_a_database_that_cannot_be_created_is_refused_in_one_line(
     with pytest.raises(DatabaseError, match="cannot create database") as info:
         await Store.open(blocker / "bot.db")
     assert "\n" not in str(info.value)
+
+
+async def test_keeping_my_data_says_so(bot: Harness) -> None:
+    jens = bot.user(1, "Maria")
+    await jens.send("/start")
+    await jens.send("/slet_mig")
+    await jens.tap("Nej, behold mine data")
+    assert jens.last_text() == "Godt. Vi har ikke slettet noget."
+    assert await bot.store.privacy.personal_data(1) is not None
+
+
+async def test_my_data_heads_sign_ups_ahead_and_earlier_apart(bot: Harness) -> None:
+    centre = await bot.centre()
+    held = await bot.activity(centre, "Før", starts_at=local(2026, 11, 27, 12))
+    ahead = await bot.activity(centre, "Tur")
+    maria = bot.user(2, "Maria")
+    await maria.send("/start c-parasollen")
+    await bot.store.signups.join(held, 2, NOW - 2 * DAY, bot.services.planner)
+    await bot.store.signups.join(ahead, 2, NOW, bot.services.planner)
+    await maria.send("/mine_data")
+    text = [m.text for m in maria.bot_messages() if m.kind == "text"][-1]
+    assert (
+        "• Tilmeldinger, der kommer:\n   – Tur, lørdag 5. december kl. 10.00: tilmeldt\n"
+        "• Tidligere tilmeldinger:\n   – Før, fredag 27. november kl. 12.00: tilmeldt\n"
+        "• Påmindelser, vi sender dig: 2"
+    ) in text

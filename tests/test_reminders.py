@@ -38,7 +38,7 @@ async def test_each_reminder_goes_out_once_at_its_time(bot: Harness) -> None:
     bot.clock.now = lambda: START - 24 * H  # type: ignore[method-assign]
     assert await bot.dispatch() == 1
     assert jens.last_text() == (
-        "⏰ Husk – du er tilmeldt:\n\n"
+        "⏰ Husk: Fodbold i morgen kl. 10.00.\n\n"
         "Fodbold\n📅 lørdag 5. december kl. 10.00\n📍 Fælledparken\n🏠 Café Parasollen"
     )
     assert [b for b, _ in jens.last_message().buttons()] == ["👍 Jeg kommer", "Jeg kan ikke komme"]

@@ -66,8 +66,8 @@ async def test_jens_taps_cancel_again_and_again_and_always_gets_words(bot: Harne
     assert await status(bot, fodbold, 1) is SignupStatus.CONFIRMED
     bot.clock.advance(0.5)  # 1.5 s: beyond the guard, so he means it
     toast, changed = await answered(bot, jens, jens.tap("Afmeld"))
-    assert changed and not toast  # the card says it, and offers "Tilmeld mig" again
-    assert jens.last_message().buttons()[0][0] == "✅ Tilmeld mig"
+    assert changed and not toast  # the card says it, and offers "↩️ Fortryd" (the place is free)
+    assert jens.last_message().buttons()[0][0] == "↩️ Fortryd"
     assert await status(bot, fodbold, 1) is SignupStatus.CANCELLED
 
 
@@ -82,7 +82,7 @@ async def test_one_cancel_tap_after_signing_up(
     bot.clock.advance(after)
     toast, changed = await answered(bot, jens, jens.tap("Afmeld"))
     if cancelled:
-        assert changed and jens.last_message().buttons()[0][0] == "✅ Tilmeld mig"
+        assert changed and jens.last_message().buttons()[0][0] == "↩️ Fortryd"
         assert await status(bot, fodbold, 1) is SignupStatus.CANCELLED
     else:
         assert toast == "Tryk igen for at afmelde."
@@ -174,7 +174,7 @@ async def reminded(bot: Harness, person: FakeUser, at: int) -> None:
     """The reminder due at `at` reaches the person."""
     move_to(bot, at)
     await bot.dispatch()
-    assert person.last_text().startswith("⏰ Husk – du er tilmeldt:")
+    assert person.last_text().startswith("⏰ Husk: ")
 
 
 async def test_jens_mis_taps_i_cannot_come_and_keeps_his_place(bot: Harness) -> None:
@@ -320,4 +320,4 @@ async def test_a_full_activity_offers_the_waiting_list_in_the_same_words_everywh
     assert maria.last_message().buttons()[0][0] == f"{leave}: 1. Tur"
     await maria.tap(f"{leave}: 1. Tur")
     assert "Du er ikke tilmeldt noget lige nu." in maria.last_text()
-    assert [b for b, _ in maria.last_message().buttons()] == ["↩️ Fortryd"]
+    assert [b for b, _ in maria.last_message().buttons()] == ["⏳ Skriv mig på ventelisten"]

@@ -13,6 +13,7 @@ from bot.store.activities import Activities
 from bot.store.attendance import Attendance
 from bot.store.broadcasts import Broadcasts
 from bot.store.centres import Centres
+from bot.store.counter_signups import CounterSignups
 from bot.store.counts import Counts
 from bot.store.database import Database, DatabaseError, DuplicateError
 from bot.store.drafts import Drafts
@@ -36,6 +37,7 @@ class Store:
         self.people = People(db)
         self.activities = Activities(db)
         self.signups = Signups(db)
+        self.counter_signups = CounterSignups(db)
         self.edits = Edits(db)
         self.notifications = Notifications(db)
         self.roles = Roles(db)

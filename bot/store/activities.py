@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.store.centres import fold
 from bot.store.database import Domain
 
 
@@ -76,6 +77,16 @@ class Activities(Domain):
 
         return await self._write(work)
 
+    async def copy_of(self, centre_id: int | None, title: str, starts_at: int) -> int | None:
+        """The id of an activity (any status) with this centre, title and start, or None: an
+        exact copy, which a second import of the same file must not add again."""
+        row = await self._one(
+            "SELECT id FROM activity WHERE centre_id IS ? AND title = ? AND starts_at = ?"
+            " ORDER BY id LIMIT 1",
+            (centre_id, title, starts_at),
+        )
+        return None if row is None else int(row["id"])
+
     async def get(self, activity_id: int) -> Activity | None:
         """The activity with that id, or None."""
         row = await self._one(
@@ -104,3 +115,100 @@ class Activities(Domain):
             (centre_id, limit),
         )
         return [str(r["place"]) for r in rows]
+
+    async def named_in(
+        self, user_id: int, now: int, text: str, limit: int = 6
+    ) -> list[tuple[Activity, str]]:
+        """The user's upcoming activities (as `signups.upcoming_for`: their centres' and national
+        ones) that typed text names, with the user's sign-up status, nearest first: "hvornår er
+        fodbold" finds Fodbold. As `fold` reads them, the text holds the whole title, or a word
+        of it (3 letters or more, not a question word), or begins one or begins with one (4
+        letters or more: "fodb", "fodbolden")."""
+        typed = _title_words(text)
+        whole = f" {fold(text)} "
+        if not typed and not whole.strip():
+            return []
+        rows = await self._all(
+            f"SELECT {_ACTIVITY}, IFNULL(s.status, 'none') AS my_status FROM {_ACTIVITY_FROM}"
+            " LEFT JOIN signup s ON s.activity_id = a.id AND s.user_id = :user"
+            " WHERE a.status = 'scheduled' AND a.starts_at > :now AND (a.centre_id IS NULL"
+            "   OR a.centre_id IN (SELECT centre_id FROM membership WHERE user_id = :user"
+            "     UNION SELECT centre_id FROM role WHERE user_id = :user))"
+            " ORDER BY a.starts_at, a.id",
+            {"user": user_id, "now": now},
+        )
+        found = []
+        for row in rows:
+            title = fold(row["title"])
+            words = _title_words(row["title"])
+            if (title and f" {title} " in whole) or any(
+                _same_word(t, w) for t in typed for w in words
+            ):
+                found.append((_activity(row), str(row["my_status"])))
+                if len(found) == limit:
+                    break
+        return found
+
+
+# Words of a question, not of a title ("hvornår er der fodbold i morgen"), as `fold` writes them.
+_ASKING = frozenset(
+    {
+        "hvornar",
+        "hvad",
+        "hvor",
+        "hvem",
+        "hvilken",
+        "hvilket",
+        "hvordan",
+        "nar",
+        "der",
+        "det",
+        "den",
+        "som",
+        "skal",
+        "kan",
+        "jeg",
+        "man",
+        "noget",
+        "sker",
+        "naeste",
+        "idag",
+        "dag",
+        "morgen",
+        "igen",
+        "for",
+        "med",
+        "til",
+        "pa",
+        "kl",
+        "klokken",
+        "tid",
+        "aktivitet",
+        "aktiviteter",
+        "when",
+        "what",
+        "where",
+        "which",
+        "who",
+        "the",
+        "next",
+        "today",
+        "tomorrow",
+        "time",
+        "activity",
+        "activities",
+    }
+)
+
+
+def _title_words(text: str) -> list[str]:
+    """The words of a text that can name a title: 3 letters or more, not a question word."""
+    return [w for w in fold(text).split() if len(w) >= 3 and w not in _ASKING]
+
+
+def _same_word(typed: str, word: str) -> bool:
+    """Whether a typed word names a title's word: the same, or one begins the other (4+ letters)."""
+    if typed == word:
+        return True
+    short, long = sorted((typed, word), key=len)
+    return len(short) >= 4 and long.startswith(short)

@@ -67,13 +67,3 @@ class Attendance(Domain):
             _scope_params(centres, a=activity_id),
         )
         return int(row["n"])
-
-    async def walk_ins_by_centre(self, activity_id: int) -> list[tuple[str | None, int]]:
-        """For a national activity: how many walk-ins each centre counted (None: no centre)."""
-        rows = await self._all(
-            "SELECT c.name, count(*) AS n FROM attendance t LEFT JOIN centre c ON c.id = t.centre_id"
-            " WHERE t.activity_id = ? AND t.signup_id IS NULL"
-            " GROUP BY t.centre_id ORDER BY n DESC, c.name",
-            (activity_id,),
-        )
-        return [(r["name"], int(r["n"])) for r in rows]

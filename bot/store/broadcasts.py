@@ -34,6 +34,12 @@ class BroadcastStatus:
     report_chat: int | None
     report_msg: int | None
     reported_at: int
+    # To an activity's participants, once nothing is left to send: the first names of those
+    # who did not get it (blocked the bot, also before Send; refused) and of those who may not
+    # have (the connection broke). Empty for a centre or everyone: those reports give counts.
+    missed: tuple[str, ...] = ()
+    unsure: tuple[str, ...] = ()
+    centre_id: int | None = None  # whose staff may see those names (None: national)
 
     @property
     def open(self) -> int:
@@ -68,6 +74,52 @@ def _audience(
     return [int(r[0]) for r in c.execute(sql, params) if r[0] != author_id]
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """Who an announcement will not reach (besides its author), and why."""
+
+    blocked: int  # blocked the bot (inactive)
+    muted: int  # turned the centre's announcements off (to a centre only)
+    names: tuple[str, ...]  # to an activity: the first names of the blocked participants
+
+
+def _blocked_participants(
+    c: sqlite3.Connection, activity_id: int | None, author_id: int
+) -> list[tuple[int, str]]:
+    """(id, first name) of the people signed up with a phone who blocked the bot."""
+    rows = c.execute(
+        "SELECT DISTINCT u.id, u.first_name FROM signup s JOIN user u ON u.id = s.user_id"
+        " WHERE s.activity_id = ? AND s.status IN ('confirmed', 'waitlisted')"
+        " AND u.active = 0 AND u.id != ? ORDER BY u.first_name COLLATE NOCASE, u.id",
+        (activity_id, author_id),
+    )
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def _left_out(
+    c: sqlite3.Connection,
+    audience: str,
+    centre_id: int | None,
+    activity_id: int | None,
+    author_id: int,
+) -> LeftOut:
+    if audience == "activity":
+        people = _blocked_participants(c, activity_id, author_id)
+        return LeftOut(len(people), 0, tuple(name for _id, name in people))
+    if audience == "centre":
+        row = c.execute(
+            "SELECT IFNULL(SUM(u.active = 0), 0), IFNULL(SUM(u.active = 1"
+            " AND m.announcements = 0), 0) FROM membership m JOIN user u ON u.id = m.user_id"
+            " WHERE m.centre_id = ? AND u.id != ?",
+            (centre_id, author_id),
+        ).fetchone()
+        return LeftOut(int(row[0]), int(row[1]), ())
+    row = c.execute(
+        "SELECT count(*) FROM user WHERE active = 0 AND id != ?", (author_id,)
+    ).fetchone()
+    return LeftOut(int(row[0]), 0, ())
+
+
 class Broadcasts(Domain):
     async def count_audience(
         self, audience: str, centre_id: int | None, activity_id: int | None, author_id: int = 0
@@ -75,6 +127,15 @@ class Broadcasts(Domain):
         """How many people an announcement would reach (never its author)."""
         return await self._read(
             lambda c: len(_audience(c, audience, centre_id, activity_id, author_id))
+        )
+
+    async def left_out(
+        self, audience: str, centre_id: int | None, activity_id: int | None, author_id: int = 0
+    ) -> LeftOut:
+        """Who an announcement would not reach, and why: for an activity, the blocked
+        participants by first name (staff must tell them); for a centre or everyone, counts."""
+        return await self._read(
+            lambda c: _left_out(c, audience, centre_id, activity_id, author_id)
         )
 
     async def create(
@@ -87,7 +148,9 @@ class Broadcasts(Domain):
         media: tuple[str, str] | None,
         now: int,
     ) -> tuple[int, int]:
-        """Store an announcement and one delivery row per recipient: (id, recipients)."""
+        """Store an announcement and one delivery row per recipient: (id, recipients). To an
+        activity, the participants who blocked the bot get a row marked 'blocked' at once, so
+        the report counts and names them as not reached."""
 
         def work(c: sqlite3.Connection) -> tuple[int, int]:
             broadcast_id = c.execute(
@@ -109,6 +172,13 @@ class Broadcasts(Domain):
                 "INSERT INTO delivery(broadcast_id, user_id, updated_at) VALUES (?, ?, ?)",
                 [(broadcast_id, u, now) for u in users],
             )
+            if audience == "activity":
+                blocked = _blocked_participants(c, activity_id, author_id)
+                c.executemany(
+                    "INSERT INTO delivery(broadcast_id, user_id, state, last_error, updated_at)"
+                    " VALUES (?, ?, 'blocked', 'blocked before it was sent', ?)",
+                    [(broadcast_id, u, now) for u, _name in blocked],
+                )
             return int(broadcast_id or 0), len(users)
 
         return await self._write(work)
@@ -190,6 +260,16 @@ class Broadcasts(Domain):
                     (broadcast_id,),
                 )
             }
+            missed: list[str] = []
+            unsure: list[str] = []
+            if b["audience"] == "activity" and b["state"] != "sending":
+                for r in c.execute(
+                    "SELECT d.state, u.first_name FROM delivery d JOIN user u ON u.id = d.user_id"
+                    " WHERE d.broadcast_id = ? AND d.state IN ('blocked', 'failed', 'unknown')"
+                    " ORDER BY u.first_name COLLATE NOCASE, u.id",
+                    (broadcast_id,),
+                ):
+                    (unsure if r["state"] == "unknown" else missed).append(r["first_name"])
             return BroadcastStatus(
                 b["id"],
                 b["state"],
@@ -200,6 +280,9 @@ class Broadcasts(Domain):
                 b["report_chat"],
                 b["report_msg"],
                 b["reported_at"],
+                tuple(missed),
+                tuple(unsure),
+                b["centre_id"],
             )
 
         return await self._read(work)

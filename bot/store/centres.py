@@ -49,6 +49,25 @@ class Centres(Domain):
             raise DuplicateError(slug) from None
         return Centre(int(cur.lastrowid or 0), slug, name, city, timezone)
 
+    async def add_many(self, rows: list[tuple[str, str, str, str]]) -> list[Centre]:
+        """Create centres from (slug, name, city, timezone) all together or not at all; raise
+        DuplicateError (with the slug) if a slug is taken."""
+
+        def work(c: sqlite3.Connection) -> list[Centre]:
+            added = []
+            for slug, name, city, timezone in rows:
+                try:
+                    cur = c.execute(
+                        "INSERT INTO centre(slug, name, city, timezone) VALUES (?, ?, ?, ?)",
+                        (slug, name, city, timezone),
+                    )
+                except sqlite3.IntegrityError:
+                    raise DuplicateError(slug) from None
+                added.append(Centre(int(cur.lastrowid or 0), slug, name, city, timezone))
+            return added
+
+        return await self._write(work)
+
     async def get(self, centre_id: int) -> Centre | None:
         """The centre with that id, or None."""
         row = await self._one("SELECT * FROM centre WHERE id = ?", (centre_id,))

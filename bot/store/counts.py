@@ -28,6 +28,19 @@ class ActivityCounts:
 
 
 @dataclass(frozen=True)
+class CentreCounts:
+    """A national activity's numbers for the people of one centre (`centre` None: of no
+    centre). The rows of an activity add up to its `ActivityCounts`: nobody is counted twice."""
+
+    centre: str | None
+    confirmed: int  # people with a place, those signed up at the counter (no phone) included
+    waitlisted: int
+    guests: int  # of `confirmed`, those signed up at the counter (no phone)
+    attended: int  # marked present, walk-ins included
+    walk_ins: int  # of `attended`, those who came without signing up
+
+
+@dataclass(frozen=True)
 class Participant:
     signup_id: int
     name: str
@@ -41,10 +54,12 @@ class Summary:
     """A period's figures for funders."""
 
     held: int  # activities that took place
-    signups: int  # places taken at them
-    attended: int
+    signups: int  # places taken at them, counter sign-ups (no phone) included
+    attended: int  # walk-ins included
     cancellations: int  # places given back
-    unique: int  # different people with a place
+    unique: int  # different people with a place (with their own phone: those we can tell apart)
+    guests: int = 0  # of `signups`, those signed up at the counter (no phone)
+    walk_ins: int = 0  # of `attended`, those who came without signing up
 
 
 _COUNTS = (
@@ -69,6 +84,14 @@ def _counts(row: sqlite3.Row) -> ActivityCounts:
         row["walk_ins"],
     )
 
+
+# The one centre a sign-up `s` counts for at a national activity: the centre its person joined
+# first; a counter sign-up (no phone): the centre of the staff who signed them up (NULL: a
+# person of no centre, a forgotten person).
+_CENTRE_OF = (
+    "IFNULL(s.guest_centre_id, (SELECT m.centre_id FROM membership m WHERE m.user_id = s.user_id"
+    " ORDER BY m.joined_at, m.centre_id LIMIT 1))"
+)
 
 # Which activities a coordinator's figures cover: some centres, or (all = 1) everything.
 _SCOPE = "(:all = 1 OR a.centre_id IN (SELECT value FROM json_each(:centres)))"
@@ -120,16 +143,16 @@ class Counts(Domain):
     async def participants(
         self, activity_id: int, centres: Sequence[int] | None = None
     ) -> list[Participant]:
-        """Everyone with a place or on the waiting list (only people of `centres`, if given),
-        in queue order, and who came."""
+        """Everyone with a place or on the waiting list (only those who count for one of
+        `centres`, if given: at a national activity each person counts for one centre), in
+        queue order, and who came."""
         rows = await self._all(
             "SELECT s.id, IFNULL(u.first_name, s.guest_name) AS name, s.guest_name IS NOT NULL AS guest,"
             " s.status = 'waitlisted' AS waitlisted, t.id IS NOT NULL AS attended"
             " FROM signup s LEFT JOIN user u ON u.id = s.user_id"
             " LEFT JOIN attendance t ON t.activity_id = s.activity_id AND t.signup_id = s.id"
             " WHERE s.activity_id = :a AND s.status IN ('confirmed', 'waitlisted')"
-            " AND (:all = 1 OR s.user_id IN (SELECT m.user_id FROM membership m"
-            "   WHERE m.centre_id IN (SELECT value FROM json_each(:centres))))"
+            f" AND (:all = 1 OR {_CENTRE_OF} IN (SELECT value FROM json_each(:centres)))"
             " ORDER BY s.status, s.queue_seq",
             _scope_params(centres, a=activity_id),
         )
@@ -144,18 +167,44 @@ class Counts(Domain):
             for r in rows
         ]
 
-    async def centre_breakdown(self, activity_id: int) -> list[tuple[str | None, int]]:
-        """For a national activity: how many places each centre's people hold (by the centre
-        each person joined first; None for people of no centre)."""
+    async def by_centre(self, activity_ids: Sequence[int]) -> dict[int, list[CentreCounts]]:
+        """For national activities: their numbers split by the centre each person counts for
+        (the centre they joined first; a walk-in: the centre that counted them), ordered by
+        centre name, people of no centre last. Centres with no one are left out."""
         rows = await self._all(
-            "SELECT c.name, count(*) AS n FROM signup s"
-            " LEFT JOIN centre c ON c.id = (SELECT m.centre_id FROM membership m"
-            "   WHERE m.user_id = s.user_id ORDER BY m.joined_at, m.centre_id LIMIT 1)"
-            " WHERE s.activity_id = ? AND s.status = 'confirmed'"
-            " GROUP BY c.id ORDER BY n DESC, c.name",
-            (activity_id,),
+            "SELECT f.activity_id, c.name, sum(f.confirmed) AS confirmed,"
+            " sum(f.waitlisted) AS waitlisted, sum(f.guests) AS guests,"
+            " sum(f.came) AS attended, sum(f.walk_in) AS walk_ins FROM ("
+            f"  SELECT s.activity_id, {_CENTRE_OF} AS centre_id,"
+            "   s.status = 'confirmed' AS confirmed, s.status = 'waitlisted' AS waitlisted,"
+            "   s.status = 'confirmed' AND s.guest_name IS NOT NULL AS guests,"
+            "   0 AS came, 0 AS walk_in FROM signup s"
+            "   WHERE s.status IN ('confirmed', 'waitlisted')"
+            "   AND s.activity_id IN (SELECT value FROM json_each(:ids))"
+            "  UNION ALL"
+            "  SELECT t.activity_id,"
+            f"   CASE WHEN t.signup_id IS NULL THEN t.centre_id ELSE {_CENTRE_OF} END,"
+            "   0, 0, 0, 1, t.signup_id IS NULL"
+            "   FROM attendance t LEFT JOIN signup s ON s.id = t.signup_id"
+            "   WHERE t.activity_id IN (SELECT value FROM json_each(:ids))"
+            " ) f LEFT JOIN centre c ON c.id = f.centre_id"
+            " GROUP BY f.activity_id, f.centre_id"
+            " ORDER BY f.activity_id, c.name IS NULL, c.name, f.centre_id",
+            {"ids": json.dumps(list(activity_ids))},
         )
-        return [(r["name"], int(r["n"])) for r in rows]
+        found: dict[int, list[CentreCounts]] = {a: [] for a in activity_ids}
+        for r in rows:
+            found[r["activity_id"]].append(
+                CentreCounts(
+                    r["name"],
+                    int(r["confirmed"]),
+                    int(r["waitlisted"]),
+                    int(r["guests"]),
+                    int(r["attended"]),
+                    int(r["walk_ins"]),
+                )
+            )
+        return found
 
     async def summary(self, centres: Sequence[int] | None, since: int, until: int) -> Summary:
         """Activities held in [since, until) (before `until`), and their figures."""
@@ -169,6 +218,10 @@ class Counts(Domain):
             f" (SELECT count(*) FROM signup WHERE status = 'confirmed' AND activity_id IN ({held}))"
             "   AS signups,"
             f" (SELECT count(*) FROM attendance WHERE activity_id IN ({held})) AS attended,"
+            " (SELECT count(*) FROM signup WHERE status = 'confirmed' AND guest_name IS NOT NULL"
+            f"   AND activity_id IN ({held})) AS guests,"
+            " (SELECT count(*) FROM attendance WHERE signup_id IS NULL"
+            f"   AND activity_id IN ({held})) AS walk_ins,"
             f" (SELECT count(*) FROM signup WHERE status = 'cancelled' AND activity_id IN ({held}))"
             "   AS cancellations,"
             " (SELECT count(DISTINCT user_id) FROM signup WHERE status = 'confirmed'"
@@ -176,7 +229,13 @@ class Counts(Domain):
             params,
         )
         return Summary(
-            row["held"], row["signups"], row["attended"], row["cancellations"], row["uniq"]
+            row["held"],
+            row["signups"],
+            row["attended"],
+            row["cancellations"],
+            row["uniq"],
+            row["guests"],
+            row["walk_ins"],
         )
 
     async def weekly(
@@ -203,16 +262,20 @@ class Counts(Domain):
 
     async def export_monthly(
         self, centres: Sequence[int] | None, since: int, until: int, timezone: str
-    ) -> list[tuple[str, str, int]]:
-        """(month 'YYYY-MM', centre, different people with a place) — no names."""
+    ) -> list[tuple[str, str | None, int]]:
+        """(month 'YYYY-MM', centre, different people with a place) — no names. At a national
+        activity each person counts for their own centre (the one they joined first; None: of
+        no centre). Only people with their own phone can be told apart, so only they count."""
         offset = _utc_offset(timezone, since)
         rows = await self._all(
-            "SELECT strftime('%Y-%m', a.starts_at + :offset, 'unixepoch') AS month,"
-            " IFNULL(c.name, '') AS centre, count(DISTINCT s.user_id) AS people"
-            " FROM activity a LEFT JOIN centre c ON c.id = a.centre_id"
-            " JOIN signup s ON s.activity_id = a.id AND s.status = 'confirmed'"
-            " WHERE a.status = 'scheduled' AND a.starts_at >= :since AND a.starts_at < :until"
-            f" AND {_SCOPE} GROUP BY month, a.centre_id ORDER BY month, centre",
+            "SELECT x.month, c.name AS centre, count(DISTINCT x.user_id) AS people FROM ("
+            "  SELECT strftime('%Y-%m', a.starts_at + :offset, 'unixepoch') AS month,"
+            f"  s.user_id, IFNULL(a.centre_id, {_CENTRE_OF}) AS centre_id"
+            "  FROM activity a JOIN signup s ON s.activity_id = a.id AND s.status = 'confirmed'"
+            "  WHERE s.user_id IS NOT NULL AND a.status = 'scheduled' AND a.starts_at >= :since"
+            f"  AND a.starts_at < :until AND {_SCOPE}"
+            " ) x LEFT JOIN centre c ON c.id = x.centre_id"
+            " GROUP BY x.month, x.centre_id ORDER BY x.month, c.name IS NULL, c.name",
             _scope_params(centres, since=since, until=until, offset=offset),
         )
         return [(r["month"], r["centre"], int(r["people"])) for r in rows]

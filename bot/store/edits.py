@@ -13,7 +13,7 @@ from bot.store.notifications import (
     _notify_signups,
     _plan_reminders,
 )
-from bot.store.signups import _promote
+from bot.store.signups import MovedUp, _move_up
 
 
 class Edits(Domain):
@@ -79,18 +79,18 @@ class Edits(Domain):
 
     async def set_capacity(
         self, activity_id: int, capacity: int | None, now: int, planner: Planner
-    ) -> bool:
-        """Change the number of places; more places move people up from the waiting list."""
+    ) -> MovedUp | None:
+        """Change the number of places; more places move people up from the waiting list (who:
+        the result). None if the activity is not scheduled."""
 
-        def work(c: sqlite3.Connection) -> bool:
+        def work(c: sqlite3.Connection) -> MovedUp | None:
             cur = c.execute(
                 "UPDATE activity SET capacity = ?, updated_at = ?"
                 " WHERE id = ? AND status = 'scheduled' AND starts_at > ?",
                 (capacity, now, activity_id, now),
             )
             if cur.rowcount != 1:
-                return False
-            _promote(c, activity_id, now, planner)
-            return True
+                return None
+            return _move_up(c, activity_id, now, planner)
 
         return await self._write(work)

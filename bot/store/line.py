@@ -27,6 +27,24 @@ class LineMessage:
     created_at: int
 
 
+@dataclass(frozen=True)
+class Asked:
+    """A message still kept, as the staff answer it: whose, where, what, and the latest answer
+    (who answered and its first words; None before anyone did)."""
+
+    user_id: int
+    centre_id: int
+    first_name: str
+    text: str  # a voice message's caption, or ""
+    voice: bool
+    created_at: int
+    timezone: str  # the centre's
+    replied: bool
+    reply_by: int | None  # the staff member who answered last (None once they are erased)
+    reply_name: str | None  # their first name
+    reply_start: str | None  # the first words of the answer
+
+
 LINE_QUOTA_S = 3600  # messages to staff are counted per hour
 
 
@@ -128,14 +146,41 @@ class Line(Domain):
         )
         return int(row["n"])
 
-    async def get(self, message_id: int, since: int) -> tuple[int, int, str] | None:
-        """(user, centre, first name) of a message still kept, or None."""
+    async def free_at(self, user_id: int, now: int, limit: int) -> int | None:
+        """When a person who has written `limit` messages this hour may write again (the
+        instant the count drops below `limit`); None if they may now."""
+        rows = await self._all(
+            "SELECT created_at FROM line_quota WHERE tag = ? AND created_at >= ?"
+            " ORDER BY created_at DESC",
+            (self._tag(user_id), now - LINE_QUOTA_S),
+        )
+        return None if len(rows) < limit else int(rows[limit - 1][0]) + LINE_QUOTA_S + 1
+
+    async def get(self, message_id: int, since: int) -> Asked | None:
+        """A message still kept (written at or after `since`), with its latest answer; None."""
         row = await self._one(
-            "SELECT m.user_id, m.centre_id, u.first_name FROM line_message m"
-            " JOIN user u ON u.id = m.user_id WHERE m.id = ? AND m.created_at >= ?",
+            "SELECT m.user_id, m.centre_id, u.first_name, m.text, m.voice IS NOT NULL AS voice,"
+            " m.created_at, c.timezone, m.replied_at IS NOT NULL AS replied, m.reply_by,"
+            " s.first_name AS reply_name, m.reply_start FROM line_message m"
+            " JOIN user u ON u.id = m.user_id JOIN centre c ON c.id = m.centre_id"
+            " LEFT JOIN user s ON s.id = m.reply_by WHERE m.id = ? AND m.created_at >= ?",
             (message_id, since),
         )
-        return None if row is None else (int(row[0]), int(row[1]), str(row[2]))
+        if row is None:
+            return None
+        return Asked(
+            user_id=int(row["user_id"]),
+            centre_id=int(row["centre_id"]),
+            first_name=str(row["first_name"]),
+            text=str(row["text"]),
+            voice=bool(row["voice"]),
+            created_at=int(row["created_at"]),
+            timezone=str(row["timezone"]),
+            replied=bool(row["replied"]),
+            reply_by=row["reply_by"],
+            reply_name=row["reply_name"],
+            reply_start=row["reply_start"],
+        )
 
     async def recipients(self, centre_id: int) -> list[int]:
         """The staff of a centre who want messages from users."""
@@ -167,16 +212,16 @@ class Line(Domain):
         )
         return [(_centre(r), bool(r["line_on"])) for r in rows]
 
-    async def replied(self, message_id: int) -> bool:
-        """Whether someone from the staff has answered a message."""
-        row = await self._one("SELECT replied_at FROM line_message WHERE id = ?", (message_id,))
-        return row is not None and row["replied_at"] is not None
-
-    async def mark_replied(self, message_id: int, now: int) -> None:
-        """Remember that someone from the staff has answered the message."""
+    async def mark_replied(self, message_id: int, now: int, staff_id: int, start: str) -> None:
+        """Remember that a staff member answered the message, and the answer's first words (so
+        a second staff member sees who said what). Only the latest answer is kept, and only as
+        long as the message (it goes with the person who wrote it; `reply_by` is emptied when
+        the staff member is erased)."""
         await self._write(
             lambda c: c.execute(
-                "UPDATE line_message SET replied_at = ? WHERE id = ?", (now, message_id)
+                "UPDATE line_message SET replied_at = ?, reply_by = ?, reply_start = ?"
+                " WHERE id = ?",
+                (now, staff_id, start, message_id),
             )
         )
 

@@ -65,9 +65,17 @@ class Privacy(Domain):
                 "messages": rows(
                     c,
                     "SELECT c.name AS centre, m.text, m.voice IS NOT NULL AS voice_message,"
-                    " m.voice AS voice_file_id, m.created_at, m.delivered_at, m.replied_at"
+                    " m.voice AS voice_file_id, m.created_at, m.delivered_at, m.replied_at,"
+                    " m.reply_start AS answer_start"
                     " FROM line_message m JOIN centre c ON c.id = m.centre_id"
                     " WHERE m.user_id = :u ORDER BY m.created_at",
+                ),
+                # As staff: that they answered a user's message (not to whom, nor what).
+                "answers_written": rows(
+                    c,
+                    "SELECT c.name AS centre, m.replied_at FROM line_message m"
+                    " JOIN centre c ON c.id = m.centre_id WHERE m.reply_by = :u"
+                    " ORDER BY m.replied_at",
                 ),
                 "announcements": rows(
                     c,
@@ -152,6 +160,7 @@ class Privacy(Domain):
                 "UPDATE broadcast SET author_id = NULL WHERE author_id = :u",
                 "UPDATE broadcast SET report_chat = NULL, report_msg = NULL WHERE report_chat = :u",
                 "UPDATE attendance SET marked_by = NULL WHERE marked_by = :u",
+                "UPDATE line_message SET reply_by = NULL WHERE reply_by = :u",
             ):
                 c.execute(sql, {"u": user_id})
             c.execute("DELETE FROM user WHERE id = ?", (user_id,))  # sign-ups: user_id → NULL

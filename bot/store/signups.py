@@ -67,6 +67,15 @@ class Promotion:
 
 
 @dataclass(frozen=True)
+class MovedUp:
+    """Who moved up from the waiting list: people with a phone (each gets a message) and the
+    first names of people signed up at the counter (no phone: the staff must tell them)."""
+
+    told: tuple[Promotion, ...] = ()
+    guests: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CancelResult:
     outcome: CancelOutcome
     promoted: tuple[Promotion, ...] = ()
@@ -221,20 +230,28 @@ def _promote(
     c: sqlite3.Connection, activity_id: int, now: int, planner: Planner
 ) -> tuple[Promotion, ...]:
     """Fill free seats from the waiting list, first come first served; tell those who move up."""
+    return _move_up(c, activity_id, now, planner).told
+
+
+def _move_up(c: sqlite3.Connection, activity_id: int, now: int, planner: Planner) -> MovedUp:
+    """`_promote`, and also the first names of counter sign-ups that moved up (no message)."""
     rows = c.execute(
         "UPDATE signup SET status = 'confirmed', updated_at = :now WHERE id IN ("
         "  SELECT s.id FROM signup s WHERE s.activity_id = :a AND s.status = 'waitlisted'"
         "  ORDER BY s.queue_seq LIMIT (SELECT CASE WHEN a.capacity IS NULL THEN -1"
         "    ELSE max(a.capacity - (SELECT count(*) FROM signup x WHERE x.activity_id = a.id"
         "      AND x.status = 'confirmed'), 0) END FROM activity a WHERE a.id = :a))"
-        " RETURNING user_id, queue_seq, (SELECT locale FROM user u WHERE u.id = user_id), id",
+        " RETURNING user_id, queue_seq, (SELECT locale FROM user u WHERE u.id = user_id), id,"
+        " guest_name",
         {"a": activity_id, "now": now},
     ).fetchall()
     for row in rows:
         _add_notice(c, row[3], NoticeKind.PROMOTED, now)
         _plan_reminders(c, row[3], now, planner)
     ordered = sorted(rows, key=lambda r: r[1])
-    return tuple(Promotion(int(r[0]), str(r[2] or "")) for r in ordered if r[0] is not None)
+    told = tuple(Promotion(int(r[0]), str(r[2] or "")) for r in ordered if r[0] is not None)
+    guests = tuple(str(r[4]) for r in ordered if r[0] is None and r[4] is not None)
+    return MovedUp(told, guests)
 
 
 class Signups(Domain):
@@ -297,82 +314,6 @@ class Signups(Domain):
             (user_id, now),
         )
         return [(_activity(r), SignupStatus(r["my_status"]), int(r["position"])) for r in rows]
-
-    async def join_guest(self, activity_id: int, name: str, staff_id: int, now: int) -> JoinResult:
-        """Sign up a person without a phone, by first name, against the same capacity."""
-
-        def work(c: sqlite3.Connection) -> JoinResult:
-            state = _one_in(
-                c,
-                "SELECT a.capacity, a.status, a.starts_at,"
-                " (SELECT count(*) FROM signup x WHERE x.activity_id = a.id"
-                "   AND x.status = 'confirmed') AS confirmed,"
-                " (SELECT count(*) FROM signup x WHERE x.activity_id = a.id"
-                "   AND x.status = 'waitlisted') AS waitlisted,"
-                " (SELECT IFNULL(max(queue_seq), 0) + 1 FROM signup x"
-                "   WHERE x.activity_id = a.id) AS seq FROM activity a WHERE a.id = :a",
-                {"a": activity_id},
-            )
-            if state is None or state["status"] != "scheduled" or state["starts_at"] <= now:
-                return JoinResult(JoinOutcome.UNAVAILABLE)
-            full = state["capacity"] is not None and state["confirmed"] >= state["capacity"]
-            c.execute(
-                "INSERT INTO signup(activity_id, user_id, guest_name, status, queue_seq,"
-                " created_at, updated_at) VALUES (?, NULL, ?, ?, ?, ?, ?)",
-                (activity_id, name, "waitlisted" if full else "confirmed", state["seq"], now, now),
-            )
-            if full:
-                return JoinResult(JoinOutcome.WAITLISTED, int(state["waitlisted"]) + 1)
-            return JoinResult(JoinOutcome.CONFIRMED)
-
-        return await self._write(work)
-
-    async def guests(self, activity_id: int) -> list[tuple[int, str]]:
-        """(sign-up id, first name) of the counter sign-ups of an activity."""
-        rows = await self._all(
-            "SELECT id, guest_name FROM signup WHERE activity_id = ? AND guest_name IS NOT NULL"
-            " AND status IN ('confirmed', 'waitlisted') ORDER BY queue_seq",
-            (activity_id,),
-        )
-        return [(int(r["id"]), str(r["guest_name"])) for r in rows]
-
-    async def guest_activity(self, signup_id: int) -> Activity | None:
-        """The activity a counter sign-up belongs to, or None."""
-        row = await self._one(
-            f"SELECT {_ACTIVITY} FROM signup s JOIN activity a ON a.id = s.activity_id"
-            " LEFT JOIN centre c ON c.id = a.centre_id WHERE s.id = ? AND s.guest_name IS NOT NULL",
-            (signup_id,),
-        )
-        return None if row is None else _activity(row)
-
-    async def cancel_guest(self, signup_id: int, now: int, planner: Planner) -> int | None:
-        """Take a counter sign-up off (promoting the waiting list); its activity id, or None."""
-
-        def work(c: sqlite3.Connection) -> int | None:
-            row = c.execute(
-                "UPDATE signup SET status = 'cancelled', guest_name = '', updated_at = ?"
-                " WHERE id = ? AND guest_name IS NOT NULL"
-                " AND status IN ('confirmed', 'waitlisted') RETURNING activity_id",
-                (now, signup_id),
-            ).fetchone()
-            if row is None:
-                return None
-            _promote(c, row["activity_id"], now, planner)
-            return int(row["activity_id"])
-
-        return await self._write(work)
-
-    async def forget_guest_names(self, before: int) -> int:
-        """Blank the names of people signed up at the counter for activities that began before
-        `before`; they still count as guests ('' marks a guest whose name is gone)."""
-        cur = await self._write(
-            lambda c: c.execute(
-                "UPDATE signup SET guest_name = '' WHERE guest_name != '' AND activity_id IN"
-                " (SELECT id FROM activity WHERE starts_at < ?)",
-                (before,),
-            )
-        )
-        return int(cur.rowcount)
 
     async def upcoming_for(
         self, user_id: int, now: int, offset: int, limit: int
