@@ -1,0 +1,2 @@
+-- A centre's week (issue 13): series, closed days. Each part appends its own statements below,
+-- under a comment naming the part.
