@@ -37,6 +37,7 @@ from dialogs import (
     broadcast,
     browse,
     card_edits,
+    closures,
     counts,
     extras,
     line,
@@ -59,6 +60,7 @@ TICK_S = 30  # the dispatcher's safety tick: due rows go out even if an alarm wa
 STOP_GRACE_S = 3  # on SIGTERM, how long messages on their way may take to finish
 RETENTION_EVERY_S = 86400  # forgetting inactive people and old announcements: daily
 RETENTION_FIRST_S = 600  # ...starting ten minutes after start-up
+SERIES_EVERY_S = 86400  # making weekly activities' dates on the window ahead: daily (and at start)
 
 DESCRIPTION = N_(
     "Hi! I show you what's on at your centre (værested) and across the country."
@@ -165,6 +167,7 @@ def build_application(
         privacy,
         extras,
         line,
+        closures,
     )
     for module in (*dialogs, menu):
         app.add_handlers(module.HANDLERS)
@@ -187,6 +190,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     unknown += await store.broadcasts.reset_interrupted()
     if unknown:
         logger.warning("%d messages were being sent at the last stop: marked unknown", unknown)
+    await extend_series(services)
     delivery = Delivery(app.bot, config.broadcast.rate_per_second, sleep=sleep)
     workers = max(4, math.ceil(config.broadcast.rate_per_second / 5))
     services.dispatcher = Dispatcher(
@@ -202,6 +206,9 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         app.job_queue.run_repeating(_wake, interval=TICK_S, first=TICK_S, name="notify-tick")
         app.job_queue.run_repeating(
             _retention, interval=RETENTION_EVERY_S, first=RETENTION_FIRST_S, name="retention"
+        )
+        app.job_queue.run_repeating(
+            _series, interval=SERIES_EVERY_S, first=SERIES_EVERY_S, name="series"
         )
         arm = partial(_arm, app, services)
         app.bot_data["dispatcher_task"] = asyncio.create_task(
@@ -242,6 +249,21 @@ async def _wake(context: BotContext) -> None:
 
 async def _retention(context: BotContext) -> None:
     await privacy.run_retention(context.services)
+
+
+async def extend_series(services: Services) -> int:
+    """Make the weekly activities' dates up to `[programme] weeks_ahead` ahead (idempotent)."""
+    assert services.store is not None
+    made = await services.store.series.extend(
+        services.clock.now(), services.config.programme.weeks_ahead
+    )
+    if made:
+        logger.info("series: made %d new dates", made)
+    return made
+
+
+async def _series(context: BotContext) -> None:
+    await extend_series(context.services)
 
 
 async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]

@@ -33,6 +33,7 @@ class Route(enum.StrEnum):
     BROADCAST = "bc"
     COUNTS = "tal"
     LINE = "line"
+    CLOSED = "luk"  # closed days (/lukket)
 
 
 class Action(enum.StrEnum):
@@ -82,9 +83,12 @@ class Action(enum.StrEnum):
     CALENDAR = "ics"  # an activity as a calendar file: activity id
     SPEAK = "say"  # an activity's card read aloud: activity id
     POSTER = "poster"  # a poster with a QR code: activity id (0: the staff member's centre)
+    WEEK = "week"  # the week's programme on A4: centre id, the week's Monday (yyyymmdd)
     WRITE = "write"  # write to the staff of a centre (0: choose)
     REPLY = "reply"  # staff answer a message: message id
     LINE_ON = "lineon"  # settings (staff): messages from users on/off: centre id, 0/1
+    SKIP = "skip"  # closed days: no reason
+    REMOVE = "rm"  # closed days: remove a closure: closure id
 
 
 _ALLOWED = {
@@ -131,6 +135,7 @@ _ALLOWED = {
         Action.PAGE,
         Action.UNGUEST,
         Action.POSTER,
+        Action.WEEK,
     },
     Route.COUNTS: {
         Action.PAGE,
@@ -141,6 +146,14 @@ _ALLOWED = {
         Action.EXPORT,
     },
     Route.LINE: {Action.WRITE, Action.REPLY, Action.ABORT},
+    Route.CLOSED: {
+        Action.CENTRE,
+        Action.PAGE,
+        Action.SKIP,
+        Action.CREATE,
+        Action.ABORT,
+        Action.REMOVE,
+    },
     Route.BROADCAST: {
         Action.AUDIENCE,
         Action.PAGE,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from bot import validate
+from bot.cli_closures import add_closure_commands
 from bot.cli_common import (
     UsageError,
     check_folder,
@@ -26,6 +27,7 @@ from bot.cli_common import (
     write_file,
 )
 from bot.cli_run import cmd_run, cmd_try
+from bot.cli_series import add_arguments, add_commands, add_series
 from bot.config import Config, ConfigError
 from bot.demo import add_demo_data
 from bot.importing import NATIONAL, check_activity, parse_centres, parse_csv, summary
@@ -77,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     p = command(sub, "poster", "an A4 poster with a QR code of a join link", cmd_poster)
     p.add_argument("--centre", metavar="SLUG", required=True, help="the centre")
     p.add_argument("--activity", type=int, metavar="ID", help="one activity's poster instead")
+    p.add_argument("--week", action="store_true", help="the week's programme (Monday–Sunday)")
+    p.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="a day of that week")
     p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.png")
     p = command(sub, "backup", "copy the database safely, also while the bot runs", cmd_backup)
     p.add_argument("path", type=Path, metavar="PATH", help="the new file")
@@ -104,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--place", default="")
     p.add_argument("--capacity", help="number of places (leave out for no limit)")
     p.add_argument("--description", default="")
+    add_arguments(p)
     p = command(activity, "import", "import activities from CSV, all or nothing", cmd_import)
     p.add_argument("file", metavar="FILE.csv", type=Path)
     p = command(activity, "list", "list upcoming activities", cmd_activity_list)
@@ -141,6 +146,8 @@ def _parser() -> argparse.ArgumentParser:
         help="withdraw this link (its token, or the whole link); write --withdraw=TOKEN"
         " if it starts with '-'",
     )
+    add_closure_commands(sub, command)
+    add_commands(sub, command)
     return parser
 
 
@@ -151,6 +158,8 @@ def cmd_poster(args: argparse.Namespace) -> None:
     kind = args.out.suffix.lower().lstrip(".")
     if kind not in ("pdf", "png"):
         raise UsageError("--out must end in .pdf or .png")
+    if args.week and args.activity is not None or args.first and not args.week:
+        raise UsageError("--from goes with --week, and --week not with --activity")
     check_folder(args.out)
 
     async def work(config: Config, store: Store) -> None:
@@ -168,6 +177,11 @@ def cmd_poster(args: argparse.Namespace) -> None:
             heading, payload = activity.title, f"a-{activity.id}"
         _ = translator(config.bot.default_locale)
         link = f"https://t.me/{username}?start={payload}"
+        if args.week:
+            from bot.week_poster import write_week
+
+            print(await write_week(store, centre, args.first, link, _, args.out))
+            return
         write_file(args.out, poster(heading, _("Scan and see what's on"), link, kind))
         print(f"Wrote the poster for {link} to {args.out}")
 
@@ -232,9 +246,15 @@ def cmd_activity_add(args: argparse.Namespace) -> None:
         "place": args.place,
         "capacity": args.capacity or "",
         "description": args.description,
+        "repeat": args.every or "",
+        "until": args.until or "",
     }
+    if args.until and not args.every:
+        raise UsageError("--until is for a series: add --every week or --every 2weeks")
 
     async def work(config: Config, store: Store) -> None:
+        if args.every:
+            return await add_series(row, config, store)
         try:
             new, copy = await check_activity(row, config, store, epoch_now())
         except ValueError as exc:
@@ -257,7 +277,13 @@ def cmd_import(args: argparse.Namespace) -> None:
         if sheet.errors:
             refuse(args.file, sheet.errors)
         ids = await store.activities.add(sheet.items, epoch_now())
-        print(summary(sheet, len(ids), ("activity", "activities"), args.file))
+        made = await store.series.create_many(
+            sheet.series, epoch_now(), config.programme.weeks_ahead
+        )
+        print(summary(sheet, len(ids) + len(made), ("activity", "activities"), args.file))
+        if made:
+            dates = sum(len(d) for _, d in made)
+            print(f"{len(made)} of them repeat (series): made {dates} dates for now")
 
     with_db(args, work)
 
@@ -386,12 +412,21 @@ def cmd_activity_list(args: argparse.Namespace) -> None:
         rows = await store.activities.all(centre_id, since=epoch_now())
         if not rows:
             print("No upcoming activities.")
+        in_series = await store.series.date_ids(centre_id, epoch_now())
+        shown: set[int] = set()
         for a, confirmed in rows:
+            series_id = in_series.get(a.id)
+            if series_id is not None and (series_id in shown or a.status != "scheduled"):
+                continue  # a series shows its next date only: `series list` has the rest
             when = datetime.fromtimestamp(a.starts_at, config.bot.tz).strftime("%Y-%m-%d %H:%M")
             places = f"{confirmed}/{a.capacity}" if a.capacity is not None else f"{confirmed}/-"
             status = "" if a.status == "scheduled" else f" [{a.status}]"
             centre_name = a.centre_name or NATIONAL
-            print(f"{a.id}\t{when}\t{centre_name}\t{a.title}\t{places}{status}")
+            repeat = ""
+            if series_id is not None:
+                shown.add(series_id)
+                repeat = f"\t[series {series_id}: next date]"
+            print(f"{a.id}\t{when}\t{centre_name}\t{a.title}\t{places}{status}{repeat}")
 
     with_db(args, work)
 

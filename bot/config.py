@@ -66,6 +66,11 @@ class PrivacyConfig:
 
 
 @dataclass(frozen=True)
+class ProgrammeConfig:
+    weeks_ahead: int  # a series' dates are made this many weeks ahead
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig
     database: DatabaseConfig
@@ -73,6 +78,7 @@ class Config:
     reminders: RemindersConfig
     broadcast: BroadcastConfig
     privacy: PrivacyConfig
+    programme: ProgrammeConfig = ProgrammeConfig(weeks_ahead=8)
 
 
 _SCHEMA: dict[str, dict[str, object]] = {
@@ -91,6 +97,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
     "reminders": {"before": ["24h", "2h"], "quiet_hours": "22:00-08:00"},
     "broadcast": {"rate_per_second": 25},
     "privacy": {"forget_after": "365d"},
+    "programme": {"weeks_ahead": 8},
 }
 
 
@@ -161,7 +168,14 @@ def _build(v: dict[str, dict[str, object]], base: Path, require_token: bool) -> 
         reminders=_reminders(v["reminders"]),
         broadcast=BroadcastConfig(rate_per_second=_rate(v["broadcast"]["rate_per_second"])),
         privacy=PrivacyConfig(forget_after=_forget_after(v["privacy"]["forget_after"])),
+        programme=ProgrammeConfig(weeks_ahead=_weeks_ahead(v["programme"]["weeks_ahead"])),
     )
+
+
+def _weeks_ahead(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 26:
+        raise ConfigError("[programme] weeks_ahead must be a whole number of weeks from 1 to 26")
+    return value
 
 
 def _forget_after(value: object) -> int:

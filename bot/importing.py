@@ -8,15 +8,28 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from bot import validate
 from bot.config import Config
 from bot.store import Store
 from bot.store.activities import NewActivity
+from bot.store.series import EVERY, NewSeries, check_time
 
-CSV_COLUMNS = ("centre", "title", "starts", "ends", "place", "capacity", "description")
+CSV_COLUMNS = (
+    "centre",
+    "title",
+    "starts",
+    "ends",
+    "place",
+    "capacity",
+    "description",
+    "repeat",  # week, 2weeks or empty: a series, its first date `starts`
+    "until",  # a series' last possible date (YYYY-MM-DD); empty: until further notice
+)
 CENTRE_COLUMNS = ("slug", "name", "city", "timezone")
 NATIONAL = "national"
 MAX_REPORTED_ERRORS = 20
@@ -32,6 +45,7 @@ class Sheet(Generic[T]):
     items: list[T] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     there: int = 0  # rows already in the database
+    series: list[NewSeries] = field(default_factory=list)  # rows with `repeat` (activities)
     repeated: int = 0  # rows the same as an earlier row of the file
 
 
@@ -108,8 +122,15 @@ async def parse_csv(text: str, config: Config, store: Store, now: int) -> Sheet[
     sheet: Sheet[NewActivity] = Sheet(errors=errors)
     seen: set[tuple[int | None, str, int]] = set()
     for line, values in rows:
+        series: NewSeries | None = None
         try:
-            item, copy = await check_activity(values, config, store, now)
+            if values.get("repeat", "").strip():
+                series, copy = await check_series(values, config, store, now)
+                item = series_start(series)
+            else:
+                if values.get("until", "").strip():
+                    raise ValueError("until is only for a series: fill in repeat (week or 2weeks)")
+                item, copy = await check_activity(values, config, store, now)
         except ValueError as exc:
             sheet.errors.append(f"line {line}: {exc}")
             continue
@@ -120,14 +141,17 @@ async def parse_csv(text: str, config: Config, store: Store, now: int) -> Sheet[
             sheet.repeated += 1
         else:
             seen.add(key)
-            sheet.items.append(item)
+            if series is not None:
+                sheet.series.append(series)
+            else:
+                sheet.items.append(item)
     if not rows and not sheet.errors:
         sheet.errors.append("line 2: no activities in the file")
     return sheet
 
 
 async def check_activity(
-    row: dict[str, str], config: Config, store: Store, now: int
+    row: dict[str, str], config: Config, store: Store, now: int, *, check_start: bool = True
 ) -> tuple[NewActivity, int | None]:
     """Check one activity's fields (CSV row or command line) by the chat's rules and build it,
     with the id of an exact copy (same centre, title and start) if there is one. A copy may
@@ -156,7 +180,7 @@ async def check_activity(
     copy = None
     if known and title is not None and starts is not None:
         copy = await store.activities.copy_of(centre_id, title, starts)
-        if copy is None:
+        if copy is None and check_start:
             _collect(faults, validate.start_in_range, starts, now, timezone)
     if faults or title is None or starts is None:
         raise ValueError("; ".join(faults))
@@ -170,6 +194,62 @@ async def check_activity(
         description=description or "",
     )
     return new, copy
+
+
+async def check_series(
+    row: dict[str, str], config: Config, store: Store, now: int, created_by: int | None = None
+) -> tuple[NewSeries, int | None]:
+    """Check a series' fields (a CSV row with `repeat`, or `activity add --every`): an activity
+    whose start is the first date, and `repeat` and `until`; with the id of an exact copy (same
+    centre, title, first date and time). ValueError names every fault."""
+    new, _ = await check_activity(row, config, store, now, check_start=False)  # checked below
+    faults: list[str] = []
+    every = row.get("repeat", "").strip()
+    if every not in EVERY:
+        faults.append(f"repeat {every!r} must be one of: {', '.join(sorted(EVERY))} (or empty)")
+    if new.centre_id is None:
+        faults.append("a national activity cannot repeat: give it a centre")
+    centre = await store.centres.get(new.centre_id) if new.centre_id is not None else None
+    timezone = centre.timezone if centre is not None else config.bot.timezone
+    first = datetime.fromtimestamp(new.starts_at, ZoneInfo(timezone))
+    until, text = None, row.get("until", "").strip()
+    if text:
+        try:
+            until = date.fromisoformat(text)
+        except ValueError:
+            faults.append(f"until {text!r} is not a date like 2026-12-31")
+        if until is not None and until < first.date():
+            faults.append("until is before the first date")
+    _collect(faults, check_time, first.time(), first.date(), timezone)
+    copy = None
+    if not faults and centre is not None:
+        copy = await store.series.copy_of(
+            centre.id, new.title, first.date(), first.strftime("%H:%M")
+        )
+        if copy is None:
+            _collect(faults, validate.start_in_range, new.starts_at, now, timezone)
+    if faults or centre is None:
+        raise ValueError("; ".join(faults))
+    series = NewSeries(
+        centre_id=centre.id,
+        title=new.title,
+        first_date=first.date(),
+        local_time=first.strftime("%H:%M"),
+        every_weeks=EVERY[every],
+        until_date=until,
+        place=new.place,
+        capacity=new.capacity,
+        description=new.description,
+        duration_s=None if new.ends_at is None else new.ends_at - new.starts_at,
+        created_by=created_by,
+    )
+    return series, copy
+
+
+def series_start(series: NewSeries) -> NewActivity:
+    """A series' first date as an activity, only for telling rows apart (`parse_csv`)."""
+    at = datetime.combine(series.first_date, datetime.strptime(series.local_time, "%H:%M").time())
+    return NewActivity(series.centre_id, series.title, int(at.timestamp()))
 
 
 def _text(row: dict[str, str], what: str, limit: int, required: bool = False) -> str:

@@ -160,6 +160,47 @@ def day(value: str, today: date) -> date:
     return _date(int(y) + (2000 if len(y) == 2 else 0), m, d)
 
 
+class PeriodError(ValueError):
+    """A typed period that cannot be used; `why` is 'form', 'order', 'past' or 'far'."""
+
+    def __init__(self, why: str, value: str) -> None:
+        super().__init__(f"{why}: {value}")
+        self.why = why
+
+
+_PERIOD_SPLIT = re.compile(r"\s*(?:[-–—]|\btil\b|\bto\b)\s*", re.IGNORECASE)
+
+
+def period(value: str, today: date) -> tuple[date, date]:
+    """A typed period of closed days: '24/12-2/1', '24.12.2026-2.1.2027', '24/12 til 2/1', or
+    one day ('24/12'). A date without a year is the next such date from today on; an end
+    without a year is the first such date on or after the start. The period must not be over
+    (it may have begun) nor end more than AHEAD_MAX_DAYS from today."""
+    text = value.strip()
+    first = last = None
+    with suppress(ValueError):
+        first = last = day(text, today)
+    if first is None:
+        for cut in _PERIOD_SPLIT.finditer(text):
+            head, tail = text[: cut.start()], text[cut.end() :]
+            try:
+                first = day(head, today)
+                last = day(tail, first)
+            except ValueError:
+                continue
+            break
+        else:
+            raise PeriodError("form", value)
+    assert first is not None and last is not None
+    if last < first:
+        raise PeriodError("order", value)
+    if last < today:
+        raise PeriodError("past", value)
+    if last > today + timedelta(days=AHEAD_MAX_DAYS):
+        raise PeriodError("far", value)
+    return first, last
+
+
 def _date(year: int, month: int, day_: int) -> date:
     try:
         return date(year, month, day_)

@@ -2,23 +2,28 @@
 
 Who: users (calendar, read aloud), staff (posters). Entry: "📆 Til min kalender" and
 "🔊 Læs op" on an activity card; "🖨️ Plakat" on the staff card; /plakat (/poster) for the
-centre's poster. Writes: nothing.
+centre's poster, with "🖨️ Ugeprogram" below it; /ugeprogram (/week) for the week's programme
+on A4 (bot/week_poster.py). Writes: nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import subprocess
+from datetime import date, datetime, timedelta
 
-from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import callbacks, media
+from bot import callbacks, media, week_poster
 from bot.callbacks import Action, Route
 from bot.context import BotContext
+from bot.i18n import translator
 from bot.store.activities import Activity
+from bot.store.centres import Centre
 from dialogs.browse import is_open, join_button, show_stale, when
 from dialogs.common import Screen, button, esc, keyboard, send, tapped
 from dialogs.staff_steps import deny
@@ -119,13 +124,21 @@ async def on_speak(update: Update, context: BotContext) -> None:
 
 
 async def send_poster(
-    update: Update, context: BotContext, heading: str, link: str, line: str = ""
+    update: Update,
+    context: BotContext,
+    heading: str,
+    link: str,
+    line: str = "",
+    buttons: InlineKeyboardMarkup | None = None,
 ) -> None:
     pdf = media.poster(heading, line or context._("Scan and see what's on"), link, "pdf")
     assert update.effective_chat is not None
     caption = context._("Print it on A4 and hang it where people see it.")
     await context.bot.send_document(
-        update.effective_chat.id, InputFile(pdf, "plakat.pdf"), caption=caption
+        update.effective_chat.id,
+        InputFile(pdf, "plakat.pdf"),
+        caption=caption,
+        reply_markup=buttons,
     )
 
 
@@ -150,12 +163,89 @@ async def cmd_poster(update: Update, context: BotContext) -> None:
         centre = await context.store.centres.get(centre_id)
         if centre is not None:
             link = f"https://t.me/{context.bot.username}?start=c-{centre.slug}"
-            await send_poster(update, context, centre.name, link)
+            monday = week_poster.monday_of(week_poster.today(centre, context.now()))
+            buttons = keyboard([[week_button(context._("🖨️ Week programme"), centre, monday)]])
+            await send_poster(update, context, centre.name, link, buttons=buttons)
+
+
+def week_button(label: str, centre: Centre, monday: date) -> InlineKeyboardButton:
+    return button(label, Route.STAFF, Action.WEEK, centre.id, int(monday.strftime("%Y%m%d")))
+
+
+async def send_week(update: Update, context: BotContext, centre: Centre, monday: date) -> None:
+    """The week's programme of a centre as a PDF to print, in the bot's default language (it
+    is for the wall); or, for a week with nothing on, a message saying so (no empty sheet)."""
+    assert update.effective_chat is not None
+    _ = context._
+    week = await week_poster.week_of(context.store, centre, monday)
+    later = keyboard([[week_button(_("🖨️ Next week"), centre, monday + timedelta(days=7))]])
+    name = esc(centre.name)
+    if not week.activities:
+        text = _(
+            "Nothing is on at {centre} in week {week}. Make an activity with /ny_aktivitet.",
+            centre=name,
+            week=week.number,
+        )
+        await send(update, context, Screen(text, later))
+        return
+    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
+    link = f"https://t.me/{context.bot.username}?start=c-{centre.slug}"
+    wall = translator(context.config.bot.default_locale)
+    pdf = await asyncio.to_thread(week_poster.sheet, week, centre, link, wall, "pdf")
+    caption = _(
+        "The programme for week {week} at {centre}. Print it on A4 and hang it where people"
+        " see it.",
+        week=week.number,
+        centre=name,
+    )
+    await context.bot.send_document(
+        update.effective_chat.id,
+        InputFile(pdf, f"ugeprogram-{week.number}.pdf"),
+        caption=caption,
+        reply_markup=later,
+    )
+
+
+async def cmd_week(update: Update, context: BotContext) -> None:
+    """/ugeprogram: this week's programme of each centre the staff member works at."""
+    centres = sorted((await context.access()).staff_of)
+    if not centres:
+        return await deny(update, context)
+    for centre_id in centres:
+        centre = await context.store.centres.get(centre_id)
+        if centre is not None:
+            today = week_poster.today(centre, context.now())
+            await send_week(update, context, centre, week_poster.monday_of(today))
+
+
+async def on_week(update: Update, context: BotContext) -> None:
+    """ "🖨️ Ugeprogram" / "🖨️ Næste uge": a week's sheet. A week that is over is a stale
+    button."""
+    ids = await tapped(update, context, 2)
+    centre = await context.store.centres.get(ids[0]) if ids else None
+    monday = _monday(ids[1]) if ids else None
+    if centre is None or monday is None:
+        return await show_stale(update, context)
+    if not (await context.access()).can_manage(centre.id):
+        return await deny(update, context)
+    if monday + timedelta(days=6) < week_poster.today(centre, context.now()):
+        return await show_stale(update, context)
+    await send_week(update, context, centre, monday)
+
+
+def _monday(number: int) -> date | None:
+    try:
+        day = datetime.strptime(str(number), "%Y%m%d").date()
+    except ValueError:
+        return None
+    return day if day.weekday() == 0 else None
 
 
 HANDLERS = [
     CommandHandler(["plakat", "poster"], cmd_poster),
+    CommandHandler(["ugeprogram", "week"], cmd_week),
     CallbackQueryHandler(on_calendar, pattern=callbacks.pattern(Route.ACTIVITY, Action.CALENDAR)),
     CallbackQueryHandler(on_speak, pattern=callbacks.pattern(Route.ACTIVITY, Action.SPEAK)),
     CallbackQueryHandler(on_poster, pattern=callbacks.pattern(Route.STAFF, Action.POSTER)),
+    CallbackQueryHandler(on_week, pattern=callbacks.pattern(Route.STAFF, Action.WEEK)),
 ]

@@ -22,7 +22,17 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.store.centres import fold
 from bot.store.drafts import Draft
-from dialogs import broadcast, browse, line, mine, onboarding, settings, staff, staff_steps
+from dialogs import (
+    broadcast,
+    browse,
+    closures,
+    line,
+    mine,
+    onboarding,
+    settings,
+    staff,
+    staff_steps,
+)
 from dialogs.common import (
     MENU_ACTIVITIES,
     MENU_HELP,
@@ -57,6 +67,8 @@ def render_help(context: BotContext, access: Access) -> Screen:
             _("/ny_aktivitet – make an activity."),
             _("/besked – write to the users."),
             _("/plakat – a poster with a QR code for your centre."),
+            _("/ugeprogram – the week's programme for the wall."),
+            _("/lukket – 🏖️ Closed days: close the centre for some days."),
             _(
                 "On an activity's card: change the time, place or places, sign up someone without"
                 " a phone, or cancel it."
@@ -117,6 +129,8 @@ def stopped(context: BotContext, draft: Draft) -> str | None:
         return _("I have stopped the message: it is not sent.")
     if draft.kind == "line":
         return _("I have stopped your message to the staff: it is not sent.")
+    if draft.kind == closures.KIND and draft.step in ("reason", "preview"):
+        return _("I have stopped the closed days: nothing is closed.")
     if draft.kind == "reply":
         return _("I have stopped your answer: it is not sent.")
     return None
@@ -171,6 +185,8 @@ async def _to_draft(update: Update, context: BotContext) -> bool:
         await onboarding.on_search(update, context, draft)
     elif draft.kind == broadcast.KIND:
         await broadcast.on_message(update, context, draft)
+    elif draft.kind == closures.KIND:
+        await closures.on_text(update, context, draft)
     elif draft.kind in ("line", "reply"):
         if update.message is None or not update.message.text:
             only = context._("I can only pass on written text – write a few words, or tap ✖️ Stop.")

@@ -64,9 +64,34 @@ def render(notice: Notice, default_locale: str, default_timezone: str, now: int)
         else:  # a row from before notices said what changed
             lines = [_("📅 There is a change – here is how it is now:"), ""]
         return Screen("\n".join(lines + card_lines(a, starts, _)), keyboard([[see], [cannot]]))
-    text = _("😔 {title} ({when}) is cancelled. Sorry!", title=title, when=esc(starts))
+    if notice.closed:
+        text = closed_text(notice, a.timezone or default_timezone, now, _)
+    else:
+        text = _("😔 {title} ({when}) is cancelled. Sorry!", title=title, when=esc(starts))
     others = button(_("📅 See other activities"), Route.ACTIVITY, Action.PAGE, 0)
     return Screen(text, keyboard([[others]]))
+
+
+def closed_text(notice: Notice, timezone: str, now: int, _: Translator) -> str:
+    """Closed days: every date of the person's that the closure cancelled, in one message,
+    and the staff's reason."""
+    centre = "<b>" + esc(notice.activity.centre_name or "") + "</b>"
+    n = len(notice.closed)
+    lines = [
+        _.ngettext(
+            "😔 {centre} is closed. So this is cancelled:",
+            "😔 {centre} is closed. So these are cancelled:",
+            n,
+            centre=centre,
+        )
+    ]
+    lines += [
+        "• <b>" + esc(d.title) + "</b>, " + esc(_.when(d.starts_at, timezone, now))
+        for d in notice.closed
+    ]
+    if notice.reason:
+        lines += ["", _("💬 The staff write: {reason}", reason=esc(notice.reason))]
+    return "\n".join(lines)
 
 
 def change_lines(notice: Notice, timezone: str, now: int, _: Translator) -> list[str]:

@@ -97,6 +97,7 @@ def _staff_lines(context: BotContext, data: dict[str, Any]) -> list[str]:
         lines.append(_("• Roles: {roles}", roles=roles))
     counts = [
         ("activities_created", N_("• Activities you created: {n}")),
+        ("series_created", N_("• Weekly activities you created: {n}")),
         ("attendance_ticked", N_("• Activities where you ticked who came: {n}")),
         ("announcements_written", N_("• Announcements you wrote: {n}")),
         ("invitations_made", N_("• Invitation links you made: {n}")),

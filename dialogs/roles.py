@@ -55,6 +55,8 @@ STAFF_COMMANDS = (
     ("ny_aktivitet", "new_activity", N_("New activity")),
     ("besked", "broadcast", N_("Write to users")),
     ("plakat", "poster", N_("A poster with a QR code")),
+    ("ugeprogram", "week", N_("The week's programme for the wall")),
+    ("lukket", "closed", N_("🏖️ Closed days")),
 )
 COORDINATOR_COMMANDS = (
     ("tal", "counts", N_("Sign-ups and attendance")),

@@ -3,11 +3,13 @@
 
 import json
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 from bot.fake_telegram import FakeUser
 from bot.store.activities import NewActivity
 from bot.store.roles import RoleName
+from bot.store.series import NewSeries
 from dialogs.privacy import run_retention
 from tests.conftest import NOW, Harness, local
 
@@ -30,6 +32,7 @@ POINTS_AT_PERSON = {
     ("line_message", "user_id"): "messages",
     ("line_message", "reply_by"): "answers_written",  # the staff member who answered last
     ("activity", "created_by"): "activities_created",
+    ("series", "created_by"): "series_created",
     ("attendance", "marked_by"): "attendance_ticked",
     ("broadcast", "author_id"): "announcements_written",
     ("broadcast", "report_chat"): "announcements_written",
@@ -103,6 +106,28 @@ NOT_PERSONAL = (
             "capacity",
             "status",
             "updated_at",
+            "series_id",
+            "series_date",
+        )
+    }
+    | {
+        ("series", c)
+        for c in (
+            "id",
+            "centre_id",
+            "title",
+            "description",
+            "place",
+            "capacity",
+            "weekday",
+            "local_time",
+            "duration_s",
+            "every_weeks",
+            "first_date",
+            "until_date",
+            "made_through",
+            "created_at",
+            "ended_at",
         )
     }
     | {("attendance", c) for c in ("id", "activity_id", "centre_id", "marked_at")}
@@ -149,6 +174,17 @@ NOT_PERSONAL = (
         ("signup", "guest_name"),
         # The centre a counter sign-up (no phone) counts for: a centre, not a person.
         ("signup", "guest_centre_id"),
+        # Closed days: about a centre, never a person (who closed it is not stored).
+        ("notification", "closure_id"),
+        ("closure", "id"),
+        ("closure", "centre_id"),
+        ("closure", "first_day"),
+        ("closure", "last_day"),
+        ("closure", "reason"),
+        ("closure", "created_at"),
+        ("closure", "removed_at"),
+        ("closure_activity", "closure_id"),
+        ("closure_activity", "activity_id"),
     }
 )
 
@@ -182,6 +218,11 @@ async def everything(bot: Harness) -> tuple[FakeUser, FakeUser, int]:
     ahead = await bot.activity(centre, "Tur")
     await bot.store.activities.add(
         [NewActivity(centre.id, "Lavet af Z", local(2026, 12, 6, 10), created_by=ZED)], NOW
+    )
+    await bot.store.series.create(
+        NewSeries(centre.id, "Z's fællesspisning", date(2026, 12, 10), "17:30", created_by=ZED),
+        NOW,
+        8,
     )
     await bot.store.roles.grant(50, RoleName.ADMIN, None, NOW)
     await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
@@ -253,6 +294,7 @@ async def test_my_data_shows_every_row_that_points_at_the_person(bot: Harness) -
         "• Det, dine væresteder har sendt dig (vi sletter det efter 90 dage): 1",
         "• Noget, du var i gang med, men ikke blev færdig med (slettes efter en dag)",
         "• Aktiviteter, du har oprettet: 1",
+        "• Aktiviteter hver uge, som du har lavet: 1",
         "• Aktiviteter, hvor du har krydset af, hvem der kom: 1",
         "• Beskeder, du har sendt ud med /besked: 1",
         "• Invitationslinks, du har lavet: 1",

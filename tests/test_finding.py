@@ -328,7 +328,7 @@ async def test_a_later_start_keeps_the_language_the_person_chose(bot: Harness) -
 
 def test_english_texts_name_the_english_commands() -> None:
     danish = ["aktiviteter", "mine", "sprog", "hjaelp", "mine_data", "slet_mig", "ny_aktivitet"]
-    danish += ["besked", "plakat", "tal", "eksport", "inviter"]
+    danish += ["besked", "plakat", "tal", "eksport", "inviter", "lukket", "ugeprogram"]
     with (LOCALES_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
         catalogue = read_po(fh)
     wrong = []

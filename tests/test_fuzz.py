@@ -174,6 +174,7 @@ SHAPES = {
         "page": "N",
         "unguest": "N",
         "poster": "N",
+        "week": "N N",
     },
     "tal": {
         "page": "N",
@@ -184,6 +185,7 @@ SHAPES = {
         "exp": "a cm|m cy",
     },
     "line": {"write": "N", "reply": "N", "abort": ""},
+    "luk": {"ctr": "N", "page": "N", "skip": "", "create": "", "abort": "", "rm": "N"},
     "bc": {"aud": "c N|a N|a|all", "page": "N", "send": "", "back": "", "abort": "", "stop": "N"},
 }
 

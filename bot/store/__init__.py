@@ -13,6 +13,7 @@ from bot.store.activities import Activities
 from bot.store.attendance import Attendance
 from bot.store.broadcasts import Broadcasts
 from bot.store.centres import Centres
+from bot.store.closures import Closures
 from bot.store.counter_signups import CounterSignups
 from bot.store.counts import Counts
 from bot.store.database import Database, DatabaseError, DuplicateError
@@ -23,6 +24,7 @@ from bot.store.notifications import Notifications
 from bot.store.people import People
 from bot.store.privacy import Privacy
 from bot.store.roles import Roles
+from bot.store.series import SeriesStore
 from bot.store.signups import Signups
 
 __all__ = ["DatabaseError", "DuplicateError", "Store"]
@@ -47,6 +49,8 @@ class Store:
         self.attendance = Attendance(db)
         self.line = Line(db)
         self.privacy = Privacy(db)
+        self.series = SeriesStore(db)
+        self.closures = Closures(db)
 
     @classmethod
     async def open(cls, path: Path) -> Store:

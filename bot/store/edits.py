@@ -16,27 +16,29 @@ from bot.store.notifications import (
 from bot.store.signups import MovedUp, _move_up
 
 
+def _cancel(c: sqlite3.Connection, activity_id: int, now: int) -> bool:
+    """Cancel inside the caller's transaction (also a series' dates when it ends)."""
+    cur = c.execute(
+        "UPDATE activity SET status = 'cancelled', updated_at = ?"
+        " WHERE id = ? AND status = 'scheduled' AND starts_at > ?",
+        (now, activity_id, now),
+    )
+    if cur.rowcount != 1:
+        return False
+    c.execute(
+        "UPDATE notification SET state = 'skipped' WHERE state = 'pending' AND signup_id"
+        " IN (SELECT id FROM signup WHERE activity_id = ?)",
+        (activity_id,),
+    )
+    _notify_signups(c, activity_id, NoticeKind.CANCELLED, now)
+    return True
+
+
 class Edits(Domain):
     async def cancel(self, activity_id: int, now: int) -> bool:
         """Cancel an activity and tell everyone signed up, once; False if not scheduled."""
 
-        def work(c: sqlite3.Connection) -> bool:
-            cur = c.execute(
-                "UPDATE activity SET status = 'cancelled', updated_at = ?"
-                " WHERE id = ? AND status = 'scheduled' AND starts_at > ?",
-                (now, activity_id, now),
-            )
-            if cur.rowcount != 1:
-                return False
-            c.execute(
-                "UPDATE notification SET state = 'skipped' WHERE state = 'pending' AND signup_id"
-                " IN (SELECT id FROM signup WHERE activity_id = ?)",
-                (activity_id,),
-            )
-            _notify_signups(c, activity_id, NoticeKind.CANCELLED, now)
-            return True
-
-        return await self._write(work)
+        return await self._write(lambda c: _cancel(c, activity_id, now))
 
     async def change(
         self,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.store.activities import _ACTIVITY, Activity, _activity
+from bot.store.closures import ClosedDate, closed_dates, closure_reason
 from bot.store.database import Domain
 
 
@@ -57,6 +58,10 @@ class Notice:
     new_starts_at: int | None = None
     old_place: str | None = None
     new_place: str | None = None
+    # A 'cancelled' notice of a closure (closed days): all the person's dates it cancelled.
+    closure_id: int | None = None
+    closed: tuple[ClosedDate, ...] = ()
+    reason: str = ""
 
 
 CHANGE_BURST_S = 600  # changes this soon after the first reach a person as one message
@@ -197,7 +202,7 @@ def _claim(c: sqlite3.Connection, now: int) -> Notice | None:
         " WHERE id = (SELECT id FROM notification WHERE state = 'pending' AND due_at <= ?"
         "   ORDER BY due_at, id LIMIT 1)"
         " RETURNING id, kind, offset_s, signup_id, old_starts_at, new_starts_at, old_place,"
-        " new_place",
+        " new_place, closure_id",
         (now,),
     ).fetchone()
     if row is None:
@@ -208,6 +213,7 @@ def _claim(c: sqlite3.Connection, now: int) -> Notice | None:
         " JOIN user u ON u.id = s.user_id WHERE s.id = ?",
         (row["signup_id"],),
     ).fetchone()
+    closure = row["closure_id"]
     return Notice(
         id=int(row["id"]),
         kind=NoticeKind(row["kind"]),
@@ -219,6 +225,9 @@ def _claim(c: sqlite3.Connection, now: int) -> Notice | None:
         new_starts_at=row["new_starts_at"],
         old_place=row["old_place"],
         new_place=row["new_place"],
+        closure_id=closure,
+        closed=tuple(closed_dates(c, closure, info["user_id"])) if closure else (),
+        reason=closure_reason(c, closure) if closure else "",
     )
 
 

@@ -95,6 +95,11 @@ class Privacy(Domain):
                     "SELECT title, starts_at, status FROM activity WHERE created_by = :u"
                     " ORDER BY starts_at",
                 ),
+                "series_created": rows(
+                    c,
+                    "SELECT title, weekday, local_time, first_date, until_date, created_at"
+                    " FROM series WHERE created_by = :u ORDER BY created_at",
+                ),
                 "attendance_ticked": rows(
                     c,
                     "SELECT a.title AS activity, a.starts_at, count(*) AS ticks"
@@ -157,6 +162,7 @@ class Privacy(Domain):
                 "UPDATE invitation SET used_by = NULL WHERE used_by = :u",
                 "UPDATE invitation SET created_by = NULL WHERE created_by = :u",
                 "UPDATE activity SET created_by = NULL WHERE created_by = :u",
+                "UPDATE series SET created_by = NULL WHERE created_by = :u",
                 "UPDATE broadcast SET author_id = NULL WHERE author_id = :u",
                 "UPDATE broadcast SET report_chat = NULL, report_msg = NULL WHERE report_chat = :u",
                 "UPDATE attendance SET marked_by = NULL WHERE marked_by = :u",
