@@ -40,6 +40,7 @@ from dialogs import (
     closures,
     counts,
     extras,
+    fixed,
     line,
     menu,
     mine,
@@ -168,6 +169,7 @@ def build_application(
         extras,
         line,
         closures,
+        fixed,
     )
     for module in (*dialogs, menu):
         app.add_handlers(module.HANDLERS)
@@ -255,7 +257,10 @@ async def extend_series(services: Services) -> int:
     """Make the weekly activities' dates up to `[programme] weeks_ahead` ahead (idempotent)."""
     assert services.store is not None
     made = await services.store.series.extend(
-        services.clock.now(), services.config.programme.weeks_ahead
+        services.clock.now(),
+        services.config.programme.weeks_ahead,
+        services.planner,
+        services.config.programme.fixed_share,
     )
     if made:
         logger.info("series: made %d new dates", made)

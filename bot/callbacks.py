@@ -66,8 +66,14 @@ class Action(enum.StrEnum):
     CREATE = "create"
     BACK = "back"
     ABORT = "abort"
+    REPEAT = "repeat"  # /ny_aktivitet: every 1 or 2 weeks (0: only once)
+    UNTIL = "until"  # /ny_aktivitet: a series "until further notice" (an end date is typed)
     EDIT = "edit"  # activity id, field: t(ime) p(lace) c(apacity) g(uest) x (cancel)
     CANCEL_OK = "cancelok"  # activity id
+    # A date of a series: "Kun denne gang" / "Denne og alle de næste": activity id, field
+    EDIT_ONE = "edit1"
+    EDIT_ALL = "editall"
+    END_OK = "endok"  # stop a series from this date (confirmed): activity id
     AUDIENCE = "aud"  # broadcast: c(entre) id | a(ctivity) id | all
     SEND = "send"
     STOP = "stop"  # broadcast id
@@ -82,6 +88,7 @@ class Action(enum.StrEnum):
     EXPORT = "exp"  # a(ctivities) or m(onthly), and a period code
     CALENDAR = "ics"  # an activity as a calendar file: activity id
     SPEAK = "say"  # an activity's card read aloud: activity id
+    DATES = "dates"  # a series' coming dates, from a date's card: activity id, page, list page
     POSTER = "poster"  # a poster with a QR code: activity id (0: the staff member's centre)
     WEEK = "week"  # the week's programme on A4: centre id, the week's Monday (yyyymmdd)
     WRITE = "write"  # write to the staff of a centre (0: choose)
@@ -89,6 +96,8 @@ class Action(enum.StrEnum):
     LINE_ON = "lineon"  # settings (staff): messages from users on/off: centre id, 0/1
     SKIP = "skip"  # closed days: no reason
     REMOVE = "rm"  # closed days: remove a closure: closure id
+    FIXED = "fixed"  # activity card: take a fixed place on its series: activity id, list page
+    UNFIX = "unfix"  # activity card: stop the fixed place on its series: activity id, list page
 
 
 _ALLOWED = {
@@ -101,6 +110,9 @@ _ALLOWED = {
         Action.REJOIN,
         Action.CALENDAR,
         Action.SPEAK,
+        Action.FIXED,
+        Action.UNFIX,
+        Action.DATES,
     },
     Route.MINE: {Action.PAGE, Action.LEAVE, Action.JOIN},
     Route.SETTINGS: {
@@ -128,6 +140,9 @@ _ALLOWED = {
         Action.ABORT,
         Action.EDIT,
         Action.CANCEL_OK,
+        Action.EDIT_ONE,
+        Action.EDIT_ALL,
+        Action.END_OK,
         Action.INVITE,
         Action.INVITES,
         Action.WITHDRAW,
@@ -136,6 +151,8 @@ _ALLOWED = {
         Action.UNGUEST,
         Action.POSTER,
         Action.WEEK,
+        Action.REPEAT,
+        Action.UNTIL,
     },
     Route.COUNTS: {
         Action.PAGE,

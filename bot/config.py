@@ -68,6 +68,7 @@ class PrivacyConfig:
 @dataclass(frozen=True)
 class ProgrammeConfig:
     weeks_ahead: int  # a series' dates are made this many weeks ahead
+    fixed_share: float = 0.67  # fixed places take at most this share of a date's places
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
     "reminders": {"before": ["24h", "2h"], "quiet_hours": "22:00-08:00"},
     "broadcast": {"rate_per_second": 25},
     "privacy": {"forget_after": "365d"},
-    "programme": {"weeks_ahead": 8},
+    "programme": {"weeks_ahead": 8, "fixed_share": 0.67},
 }
 
 
@@ -168,7 +169,10 @@ def _build(v: dict[str, dict[str, object]], base: Path, require_token: bool) -> 
         reminders=_reminders(v["reminders"]),
         broadcast=BroadcastConfig(rate_per_second=_rate(v["broadcast"]["rate_per_second"])),
         privacy=PrivacyConfig(forget_after=_forget_after(v["privacy"]["forget_after"])),
-        programme=ProgrammeConfig(weeks_ahead=_weeks_ahead(v["programme"]["weeks_ahead"])),
+        programme=ProgrammeConfig(
+            weeks_ahead=_weeks_ahead(v["programme"]["weeks_ahead"]),
+            fixed_share=_fixed_share(v["programme"]["fixed_share"]),
+        ),
     )
 
 
@@ -176,6 +180,12 @@ def _weeks_ahead(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 26:
         raise ConfigError("[programme] weeks_ahead must be a whole number of weeks from 1 to 26")
     return value
+
+
+def _fixed_share(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ConfigError("[programme] fixed_share must be a number from 0 to 1, like 0.67")
+    return float(value)
 
 
 def _forget_after(value: object) -> int:

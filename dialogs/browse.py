@@ -33,6 +33,7 @@ from dialogs.common import (
 )
 
 PAGE_SIZE = 5
+DATES_PAGE = 6  # a series' dates per page (📅 Other dates)
 NAMED_MAX = 6  # buttons for the activities a typed text names
 MAX_PAGE = 1000
 MAX_GUEST_BUTTONS = 10
@@ -101,8 +102,11 @@ def render_card(
     guests: Sequence[CounterSignup] = (),
     counter: Sequence[tuple[int, str]] = (),
     speech: bool = False,
+    series: bool = False,
+    fixed: bool | None = None,
 ) -> Screen:
-    """The activity card: what, when, where, places, the user's own state and one clear button."""
+    """The activity card: what, when, where, places, the user's own state and one clear button
+    (`series`: a date of a series, with a button to its other dates)."""
     a = view.activity
     lines = card_lines(a, starts, _) + ["", "👥 " + _seats(view, _)]
     if manage:
@@ -126,6 +130,8 @@ def render_card(
         main = button(_(LEAVE_WAITING_LIST), Route.ACTIVITY, Action.LEAVE, a.id, page)
     else:
         main = join_button(view, page, _)
+    if fixed:
+        lines.append(_("🔁 You have a fixed place every time."))
     if notice:
         lines += ["", notice]
     back = button(_("⬅️ Back to the list"), Route.ACTIVITY, Action.PAGE, page)
@@ -133,6 +139,14 @@ def render_card(
     if speech:
         extras.append(button(_("🔊 Read aloud"), Route.ACTIVITY, Action.SPEAK, a.id))
     rows: list[Sequence[InlineKeyboardButton]] = [[main], extras, [back]]
+    if series:
+        dates = button(_("📅 Other dates"), Route.ACTIVITY, Action.DATES, a.id, page, 0)
+        rows.insert(2, [dates])
+    if fixed is not None:  # a date of a running series (fixed places: dialogs/fixed.py)
+        label, action = _("🔁 Fixed place every time"), Action.FIXED
+        if fixed:
+            label, action = _("Stop fixed place"), Action.UNFIX
+        rows.insert(len(rows) - 1, [button(label, Route.ACTIVITY, action, a.id, page)])
     if manage:
         rows += staff_rows(a.id, _)
     for centre_id, centre in counter:  # a national activity: for the staff member's centre
@@ -279,6 +293,8 @@ async def view_screen(
     guests = await context.store.counter_signups.of(view.activity.id, own or None) if shown else []
     starts = when(context, view.activity)
     speech = context.services.speech
+    user_id = context.user.id if context.user else 0
+    series = await context.store.series.of_activity(view.activity.id) is not None
     return render_card(
         view,
         starts,
@@ -289,7 +305,45 @@ async def view_screen(
         guests=guests,
         counter=counter,
         speech=speech,
+        series=series,
+        fixed=await context.store.fixed_places.held(view.activity.id, user_id),
     )
+
+
+async def dates_screen(
+    context: BotContext, activity_id: int, list_page: int, page: int
+) -> Screen | None:
+    """📅 Other dates: the coming dates of the series `activity_id` is a date of, soonest first,
+    DATES_PAGE to a page, each a button to its card, the user's own places marked; None when
+    it is no date of a series, or the series has no dates left."""
+    assert context.user is not None
+    store, _, now = context.store, context._, context.now()
+    series_id = await store.series.of_activity(activity_id)
+    if series_id is None:
+        return None
+    user_id = context.user.id
+
+    async def load(page: int) -> list[tuple[Activity, SignupStatus]]:
+        return await store.series.coming_dates(
+            series_id, user_id, now, page * DATES_PAGE, DATES_PAGE + 1
+        )
+
+    rows = await load(page)
+    if not rows and page > 0:  # an old "Next" button: dates have passed since
+        page, rows = 0, await load(0)
+    if not rows:
+        return None
+    title = "<b>" + esc(rows[0][0].title) + "</b>"
+    text = _("📅 {title} – the next dates. Tap one to see more:", title=title)
+    buttons: list[Sequence[InlineKeyboardButton]] = []
+    for a, status in rows[:DATES_PAGE]:
+        label = short_when(context, a) + _MARK.get(status, "")
+        buttons.append([button(label, Route.ACTIVITY, Action.SHOW, a.id, list_page)])
+    has_next, prefix = len(rows) > DATES_PAGE, (activity_id, list_page)
+    buttons.append(pager(Route.ACTIVITY, page, has_next, _, action=Action.DATES, prefix=prefix))
+    back = button(_("⬅️ Back"), Route.ACTIVITY, Action.SHOW, activity_id, list_page)
+    buttons.append([back])
+    return Screen(text, keyboard(buttons))
 
 
 def is_open(activity: Activity, now: int) -> bool:
@@ -364,8 +418,19 @@ async def on_show(update: Update, context: BotContext) -> None:
     await show_card(update, context, activity_id, page)
 
 
+async def on_dates(update: Update, context: BotContext) -> None:
+    ids = await tapped(update, context, 3)
+    if ids is None or ids[1] > MAX_PAGE or ids[2] > MAX_PAGE:
+        return await show_stale(update, context)
+    screen = await dates_screen(context, *ids)
+    if screen is None:
+        return await show_stale(update, context)
+    await show(update, context, screen)
+
+
 HANDLERS = [
     CommandHandler(["aktiviteter", "activities"], cmd_activities),
     CallbackQueryHandler(on_page, pattern=callbacks.pattern(Route.ACTIVITY, Action.PAGE)),
     CallbackQueryHandler(on_show, pattern=callbacks.pattern(Route.ACTIVITY, Action.SHOW)),
+    CallbackQueryHandler(on_dates, pattern=callbacks.pattern(Route.ACTIVITY, Action.DATES)),
 ]

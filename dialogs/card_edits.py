@@ -22,7 +22,9 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.i18n import Translator
 from bot.store.drafts import Draft
+from bot.store.edits import SeriesEdit
 from bot.store.signups import JoinOutcome, MovedUp
+from dialogs import series_edits
 from dialogs.browse import is_open, show_card, show_stale, when
 from dialogs.common import (
     Screen,
@@ -41,16 +43,20 @@ GUESTS_WARNING_ROOM = 500  # characters of names in "… have no phone" above th
 EDIT_FIELDS = ("t", "p", "c", "g", "x")  # time, place, capacity, guest, cancel
 
 
-async def on_edit(update: Update, context: BotContext) -> None:
+async def on_edit(update: Update, context: BotContext, scope: str = "") -> None:
     """A staff button on a card: start changing time, place or places, a guest, or cancel.
     A sign-up without a phone ("g") may name the centre the person counts for (a national
-    activity: any centre's staff sign up their own people, counted for their centre)."""
+    activity: any centre's staff sign up their own people, counted for their centre). On a
+    date of a series, time, place, places and cancel first ask `scope`: "one" (Kun denne
+    gang) or "all" (Denne og alle de næste)."""
     args = await tapped_args(update, context)
     size = len(args) if args is not None else 0
     ids = callbacks.ints(args[:1], 1) if args is not None and size in (2, 3) else None
     if args is None or ids is None or args[1] not in EDIT_FIELDS:
         return await show_stale(update, context)
-    if size == 3 and args[1] != "g":  # only a sign-up without a phone names a centre
+    if size == 3 and (args[1] != "g" or scope):  # only a sign-up without a phone names a centre
+        return await show_stale(update, context)
+    if scope and args[1] == "g":
         return await show_stale(update, context)
     activity = await context.store.activities.get(ids[0])
     if activity is None or not is_open(activity, context.now()):
@@ -63,6 +69,17 @@ async def on_edit(update: Update, context: BotContext) -> None:
             return await deny(update, context)
     elif not access.can_manage(activity.centre_id):
         return await deny(update, context)
+    following = (
+        None if args[1] == "g" else await context.store.edits.following(ids[0], context.now())
+    )
+    if following is None and scope:  # not (any more) a date of a running series
+        return await show_stale(update, context, activity)
+    if following is not None and not scope:
+        return await show(
+            update, context, series_edits.scope_question(context, activity, args[1], following)
+        )
+    if scope == "all" and args[1] == "x":
+        return await show(update, context, series_edits.end_question(context, activity, following))
     if args[1] == "x":
         question = context._(
             "Cancel {title} ({when})? Everyone signed up gets a message.",
@@ -90,8 +107,103 @@ async def on_edit(update: Update, context: BotContext) -> None:
         "current": current,
         "same_day": datetime.fromtimestamp(activity.starts_at, ZoneInfo(tz)).date().isoformat(),
     }
-    draft = Draft(EDIT, STEPS[args[1]][0], data)
+    step = STEPS[args[1]][0]
+    if scope == "all":  # the series: the weekday stays, so a time alone
+        data.update(
+            scope="all",
+            day=data["same_day"],
+            current=context._("{when}, and all the following", when=current),
+        )
+        step = STEPS[args[1]][-1]
+    draft = Draft(EDIT, step, data)
     await show_step(update, context, draft)
+
+
+async def on_edit_one(update: Update, context: BotContext) -> None:
+    """ "Kun denne gang": change just this date (it keeps its change when the series changes)."""
+    await on_edit(update, context, "one")
+
+
+async def on_edit_all(update: Update, context: BotContext) -> None:
+    """ "Denne og alle de næste": change the series from this date on."""
+    await on_edit(update, context, "all")
+
+
+async def on_end_ok(update: Update, context: BotContext) -> None:
+    """ "Ja, stop den": the series ends from this date; each person is told once."""
+    ids = peek(update, 1)
+    activity = await context.store.activities.get(ids[0]) if ids else None
+    if activity is None:
+        return await show_stale(update, context)
+    if not (await context.access()).can_manage(activity.centre_id):
+        return await deny(update, context)
+    if activity.status == "cancelled":  # a second tap on "Ja, stop den"
+        return await context.answer_query(update, context._("✅ That is done already."))
+    await context.answer_query(update)
+    ended = await context.store.edits.end_following(activity.id, context.now())
+    if ended is None:
+        return await show_stale(update, context, activity)
+    context.services.wake_dispatcher()
+    _ = context._
+    text = _.ngettext(
+        "{title} stops. {n} date is cancelled.",
+        "{title} stops. {n} dates are cancelled.",
+        ended.dates,
+        title="<b>" + esc(activity.title) + "</b>",
+    )
+    text += " " + series_edits.told_line(context, ended.told)
+    await show(
+        update, context, Screen(text + await guests_warning(context, activity.id, waiting=True))
+    )
+
+
+async def finish_series(
+    update: Update,
+    context: BotContext,
+    draft: Draft,
+    starts: int | None,
+    place: str | None,
+    capacity: int | None,
+) -> None:
+    """The end of an edit of "Denne og alle de næste": the series and its dates change."""
+    assert context.user is not None
+    store, now, planner, _ = context.store, context.now(), context.services.planner, context._
+    activity_id = draft.data["activity"]
+    result: SeriesEdit | None
+    if draft.data["field"] == "c":
+        result = await store.edits.capacity_following(activity_id, capacity, now, planner)
+    else:
+        local_time = None
+        if starts is not None:
+            local_time = datetime.fromtimestamp(starts, ZoneInfo(draft.data["tz"])).strftime(
+                "%H:%M"
+            )
+        try:
+            result = await store.edits.change_following(
+                activity_id, now, planner, local_time=local_time, place=place
+            )
+        except ValueError:  # a later date falls in the hour the clocks skip or repeat
+            problem = _(
+                "That time does not exist on one of the dates (the clocks change). Pick another."
+            )
+            return await show_step(update, context, draft, problem)
+    await store.drafts.delete(context.user.id)
+    if result is None:
+        return await show_stale(update, context, await store.activities.get(activity_id))
+    context.services.wake_dispatcher()
+    notice = _.ngettext("Saved for {n} date.", "Saved for {n} dates.", result.dates)
+    if draft.data["field"] != "c":
+        notice += " " + series_edits.told_line(context, result.told)
+    elif result.moved_up:
+        notice += " " + _.ngettext(
+            "{n} moves up from the waiting list and gets a message.",
+            "{n} move up from the waiting list and get a message.",
+            len(result.moved_up),
+        )
+    if result.guests:
+        names = [esc(name) for name in result.guests]
+        notice += " " + no_phone_line(names, GUESTS_WARNING_ROOM, _, moved=True)
+    await show_card(update, context, activity_id, 0, notice)
 
 
 def counter_centre(access: Access, tapped: str) -> int | None:
@@ -180,6 +292,8 @@ async def finish_edit(
     capacity: int | None = None,
 ) -> None:
     assert context.user is not None
+    if draft.data.get("scope") == "all":
+        return await finish_series(update, context, draft, starts, place, capacity)
     store, now, planner = context.store, context.now(), context.services.planner
     activity_id = draft.data["activity"]
     _ = context._
@@ -267,4 +381,7 @@ HANDLERS = [
     CallbackQueryHandler(on_unguest, pattern=callbacks.pattern(Route.STAFF, Action.UNGUEST)),
     CallbackQueryHandler(on_edit, pattern=callbacks.pattern(Route.STAFF, Action.EDIT)),
     CallbackQueryHandler(on_cancel_ok, pattern=callbacks.pattern(Route.STAFF, Action.CANCEL_OK)),
+    CallbackQueryHandler(on_edit_one, pattern=callbacks.pattern(Route.STAFF, Action.EDIT_ONE)),
+    CallbackQueryHandler(on_edit_all, pattern=callbacks.pattern(Route.STAFF, Action.EDIT_ALL)),
+    CallbackQueryHandler(on_end_ok, pattern=callbacks.pattern(Route.STAFF, Action.END_OK)),
 ]

@@ -30,8 +30,10 @@ def render_mine(
     _: Translator,
     notice: str = "",
     undo: InlineKeyboardButton | None = None,
+    fixed: frozenset[int] = frozenset(),
 ) -> Screen:
-    """The list of the user's sign-ups with one cancel button each."""
+    """The list of the user's sign-ups with one cancel button each. A fixed place (activity ids
+    in `fixed`: the next date of each) is one line per series, its button opens that date."""
     lines = [notice, ""] if notice else []
     # Undo goes last: where the tapped cancel button was, a second tap must not land on it.
     last = [undo] if undo else []
@@ -50,8 +52,14 @@ def render_mine(
             state = _("⏳ Number {n} on the waiting list", n=position)
             # The card's words (LEAVE_WAITING_LIST), with which one it is.
             label = _("❌ Leave the waiting list: {number}. {title}", number=number, title=title)
+        if activity.id in fixed:
+            starts = _("🔁 Fixed place every time. Next time: {when}", when=starts)
+            label = _("🔁 {number}. {title}", number=number, title=title)
+            tap = button(label, Route.ACTIVITY, Action.SHOW, activity.id, 0)
+        else:
+            tap = button(label, Route.MINE, Action.LEAVE, activity.id, page)
         lines += ["", f"{number}. <b>{esc(activity.title)}</b>", esc(starts), state]
-        rows.append([button(label, Route.MINE, Action.LEAVE, activity.id, page)])
+        rows.append([tap])
     rows.append(pager(Route.MINE, page, has_next, _))
     rows.append(last)
     return Screen("\n".join(lines), keyboard(rows))
@@ -63,12 +71,25 @@ async def mine_screen(
     """Load and render one page of the user's sign-ups."""
     assert context.user is not None
     rows = await context.store.signups.of_user(context.user.id, context.now())
+    # A fixed place is one line per series (its next date), not one per date.
+    series_of = await context.store.fixed_places.dates_of(context.user.id, context.now())
+    seen: set[int] = set()
+    kept, fixed = [], set()
+    for row in rows:
+        series_id = series_of.get(row[0].id)
+        if series_id is not None:
+            if series_id in seen:
+                continue
+            seen.add(series_id)
+            fixed.add(row[0].id)
+        kept.append(row)
+    rows = kept
     chunk = rows[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     if not chunk and page > 0:
         page, chunk = 0, rows[:PAGE_SIZE]
     items = [(a, s, pos, when(context, a)) for a, s, pos in chunk]
     has_next = len(rows) > (page + 1) * PAGE_SIZE
-    return render_mine(items, page, has_next, context._, notice, undo)
+    return render_mine(items, page, has_next, context._, notice, undo, frozenset(fixed))
 
 
 async def cmd_mine(update: Update, context: BotContext) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from telegram import ChatMember, InlineKeyboardMarkup, Update
+from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler
 
 from bot import callbacks
@@ -50,6 +50,14 @@ def render(notice: Notice, default_locale: str, default_timezone: str, now: int)
         first = _("⏰ Reminder: {title} {when}.", title=title, when=esc(day))
         text = "\n".join([first, ""] + card_lines(a, starts, _))
         return Screen(text, reminder_buttons(a.id, _))
+    if notice.kind is NoticeKind.PROMOTED and notice.fixed_wait:
+        text = _(
+            "⏳ {title}, {when}, is full. With your fixed place you are on the waiting list."
+            " We'll write to you if a place opens up.",
+            title=title,
+            when=esc(starts),
+        )
+        return Screen(text, keyboard([[see]]))
     if notice.kind is NoticeKind.PROMOTED:
         text = _(
             "🎉 Good news! A place opened up for you at {title}, {when}. You are now signed up.",
@@ -57,6 +65,8 @@ def render(notice: Notice, default_locale: str, default_timezone: str, now: int)
             when=esc(starts),
         )
         return Screen(text, keyboard([[see], [cannot]]))
+    if notice.series_id is not None:  # "Denne og alle de næste": all their dates, once
+        return series_notice(notice, a.timezone or default_timezone, see, cannot, _)
     if notice.kind is NoticeKind.CHANGED:
         what = change_lines(notice, a.timezone or default_timezone, now, _)
         if what:
@@ -70,6 +80,36 @@ def render(notice: Notice, default_locale: str, default_timezone: str, now: int)
         text = _("😔 {title} ({when}) is cancelled. Sorry!", title=title, when=esc(starts))
     others = button(_("📅 See other activities"), Route.ACTIVITY, Action.PAGE, 0)
     return Screen(text, keyboard([[others]]))
+
+
+def series_notice(
+    notice: Notice,
+    timezone: str,
+    see: InlineKeyboardButton,
+    cannot: InlineKeyboardButton,
+    _: Translator,
+) -> Screen:
+    """A series changed or stopped from the person's first date of it on: "Fællesspisning
+    flytter til kl. 18.00 fra torsdag 10. december"."""
+    a, tz = notice.activity, ZoneInfo(timezone)
+    title = "<b>" + esc(a.title) + "</b>"
+    day = esc(_.day(datetime.fromtimestamp(a.starts_at, tz).date()))
+    if notice.kind is NoticeKind.CANCELLED:
+        text = _("😔 {title} stops. It is cancelled from {day}. Sorry!", title=title, day=day)
+        others = button(_("📅 See other activities"), Route.ACTIVITY, Action.PAGE, 0)
+        return Screen(text, keyboard([[others]]))
+    lines = []
+    if notice.new_starts_at is not None:
+        new = datetime.fromtimestamp(notice.new_starts_at, tz)
+        at = esc(_.clock(new.hour, new.minute))
+        lines.append(_("🕐 {title} moves to {time} from {day}.", title=title, time=at, day=day))
+    if notice.new_place is not None:
+        place = esc(notice.new_place)
+        lines.append(
+            _("📍 {title} moves to {place} from {day}.", title=title, place=place, day=day)
+        )
+    lines += ["", _("This goes for all your dates of it.")]
+    return Screen("\n".join(lines), keyboard([[see], [cannot]]))
 
 
 def closed_text(notice: Notice, timezone: str, now: int, _: Translator) -> str:

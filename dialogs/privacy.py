@@ -96,6 +96,7 @@ def _staff_lines(context: BotContext, data: dict[str, Any]) -> list[str]:
         )
         lines.append(_("• Roles: {roles}", roles=roles))
     counts = [
+        ("fixed_places", N_("• Fixed places: {n}")),
         ("activities_created", N_("• Activities you created: {n}")),
         ("series_created", N_("• Weekly activities you created: {n}")),
         ("attendance_ticked", N_("• Activities where you ticked who came: {n}")),

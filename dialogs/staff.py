@@ -1,12 +1,14 @@
 """Staff: make an activity in a few taps and one typed title (/ny_aktivitet).
 
 Who: staff of a centre (admins: any centre and national). Entry: /ny_aktivitet. Steps: centre
-(if more than one) → title (typed) → day → time → place → places → preview → "Opret"; each
+(if more than one) → title (typed) → day → time → repeat (every week, every other week, only
+once) → for a series its end (until further notice, or a typed date) → place → places → preview
+(a series: its next four dates) → "Opret"; each
 step has "Tilbage" and "Fortryd", and typing works where a button would. The same step
 handlers (on_button, on_text) run the card's ✏️ changes (dialogs/card_edits.py); what each step
 shows is dialogs/staff_steps.py render_step.
 State: the draft table (a restart mid-dialog loses nothing). Every tap re-checks the role.
-Writes: activity.
+Writes: activity; a series (bot/store/series.py) with its dates on the window.
 """
 
 from __future__ import annotations
@@ -44,9 +46,12 @@ from dialogs.staff_steps import (
     deny,
     draft_starts,
     go_back,
+    got_until,
     load_draft,
+    new_series,
     next_step,
     render_step,
+    repeat_text,
     show_step,
     today_in,
 )
@@ -99,6 +104,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         Action.PLACE: "place",
         Action.CAPACITY: "capacity",
         Action.CREATE: "preview",
+        Action.REPEAT: "repeat",
+        Action.UNTIL: "until",
     }
     if cb.action is Action.ABORT:
         return await abort(update, context)
@@ -140,6 +147,14 @@ async def _apply(
         return await _got_place(update, context, draft, d["places"][index])
     if action is Action.CAPACITY:
         return await _got_capacity(update, context, draft, value)
+    if action is Action.REPEAT:
+        every = callbacks.number(value)
+        if every not in (0, 1, 2):
+            return await show_step(update, context, draft)
+        data = dict(d, every=every, until=None)
+        return await show_step(update, context, next_step(draft, data))
+    if action is Action.UNTIL:
+        return await show_step(update, context, next_step(draft, dict(d, until=None)))
     if action is Action.CREATE:
         return await _create(update, context, draft)
 
@@ -154,7 +169,7 @@ async def on_text(update: Update, context: BotContext, draft: Draft) -> None:
     _ = context._
     if update.message.text is None:  # a sticker, photo, voice message…: ask for words again
         problem = _("Please tap one of the buttons.")
-        if draft.step not in ("centre", "preview"):
+        if draft.step not in ("centre", "repeat", "preview"):
             problem = _("Please write it as text.")
         return await show_step(update, context, draft, problem)
     if draft.step == "title":
@@ -192,6 +207,8 @@ async def on_text(update: Update, context: BotContext, draft: Draft) -> None:
         return await _got_place(update, context, draft, place)
     if draft.step == "capacity":
         return await _got_capacity(update, context, draft, text.strip())
+    if draft.step == "until":
+        return await got_until(update, context, draft, text)
     if draft.step == "guest":
         return await got_guest(update, context, draft, text)
     if draft.step == "centre" and len([c for c in draft.data["centres"] if c[0]]) > PAGE_SIZE:
@@ -351,6 +368,8 @@ async def _create(update: Update, context: BotContext, draft: Draft) -> None:
             Draft(draft.kind, "time", d),
             context._("That time has passed. Pick a later one."),
         )
+    if d.get("every"):
+        return await _create_series(update, context, draft)
     new = NewActivity(
         d["centre"],
         d["title"],
@@ -367,6 +386,36 @@ async def _create(update: Update, context: BotContext, draft: Draft) -> None:
     )
     await show(update, context, Screen(text))
     await show_card_new(update, context, activity_id)
+
+
+async def _create_series(update: Update, context: BotContext, draft: Draft) -> None:
+    """Make the series and its dates within the window; say how it repeats."""
+    assert context.user is not None
+    _ = context._
+    new = new_series(draft, context.user.id)
+    if new.until_date is not None and new.until_date < new.first_date:
+        first = _.day(new.first_date)
+        problem = _(
+            "The last time can't be before the first ({day}). Write a later date.", day=first
+        )
+        return await show_step(update, context, Draft(draft.kind, "until", draft.data), problem)
+    weeks = context.config.programme.weeks_ahead
+    try:
+        _series_id, ids = await context.store.series.create(new, context.now(), weeks)
+    except ValueError:  # the time is skipped or doubled by summer time on one of its days
+        problem = _("That time does not work on one of the days (summer time). Pick another.")
+        return await show_step(update, context, Draft(draft.kind, "time", draft.data), problem)
+    await context.store.drafts.delete(context.user.id)
+    repeat = repeat_text(context, draft)
+    text = _("✅ Created! {title} {repeat}.", title=esc(new.title), repeat=repeat)
+    window_last = today_in(context, draft) + timedelta(days=7 * weeks - 1)
+    if new.until_date is not None and new.until_date <= window_last:  # all its dates are made
+        text += " " + _.ngettext("{n} date is ready.", "{n} dates are ready.", len(ids))
+    else:
+        text += " " + _.ngettext("The next week is ready.", "The next {n} weeks are ready.", weeks)
+    await show(update, context, Screen(text))
+    if ids:
+        await show_card_new(update, context, ids[0])
 
 
 async def show_card_new(update: Update, context: BotContext, activity_id: int) -> None:

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from telegram import InlineKeyboardButton, Update
 
 from bot import validate
@@ -18,12 +19,13 @@ from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.store.activities import Activity
 from bot.store.drafts import Draft
+from bot.store.series import NewSeries, next_dates
 from dialogs.browse import card_lines, when
 from dialogs.common import Screen, button, centre_choices, esc, keyboard, reply, send, show
 
 NEW, EDIT = "activity", "edit"
 STEPS = {
-    NEW: ["centre", "title", "day", "time", "place", "capacity", "preview"],
+    NEW: ["centre", "title", "day", "time", "repeat", "until", "place", "capacity", "preview"],
     "t": ["day", "time"],
     "p": ["place"],
     "c": ["capacity"],
@@ -43,6 +45,8 @@ STEP_ACTIONS = (
     Action.CREATE,
     Action.BACK,
     Action.ABORT,
+    Action.REPEAT,
+    Action.UNTIL,
 )
 
 
@@ -50,11 +54,15 @@ def _steps(draft: Draft) -> list[str]:
     steps = STEPS[NEW] if draft.kind == NEW else STEPS[draft.data["field"]]
     if draft.kind == NEW and not draft.data.get("choose_centre"):
         steps = steps[1:]
+    if draft.kind == NEW and draft.step != "centre" and not draft.data.get("centre"):
+        steps = [s for s in steps if s not in ("repeat", "until")]  # national: only once
+    if draft.kind == NEW and not draft.data.get("every"):
+        steps = [s for s in steps if s != "until"]  # only once: no end to ask for
     return steps
 
 
 def next_step(draft: Draft, data: dict[str, Any]) -> Draft:
-    steps = _steps(draft)
+    steps = _steps(Draft(draft.kind, draft.step, data))
     step = draft.step if draft.step != "otherday" else "day"
     return Draft(draft.kind, steps[min(steps.index(step) + 1, len(steps) - 1)], data)
 
@@ -119,6 +127,16 @@ async def render_step(context: BotContext, draft: Draft, problem: str = "") -> S
         lines.append(_("What time does it start? Tap one, or write it, like 14.30."))
         flat = [button(_.clock(h, 0), Route.STAFF, Action.TIME, f"{h:02d}00") for h in TIMES]
         rows += [flat[i : i + 4] for i in range(0, len(flat), 4)]
+    elif step == "repeat":
+        lines.append(_("Does it repeat?"))
+        rows += [
+            [button(_("🔁 Every week"), Route.STAFF, Action.REPEAT, 1)],
+            [button(_("🔁 Every other week"), Route.STAFF, Action.REPEAT, 2)],
+            [button(_("Only once"), Route.STAFF, Action.REPEAT, 0)],
+        ]
+    elif step == "until":
+        lines.append(_("When is the last time? Tap the button, or write a date, like 5/3."))
+        rows.append([button(_("Until further notice"), Route.STAFF, Action.UNTIL)])
     elif step == "place":
         lines.append(_("Where? Tap a place, or write it."))
         rows += [[button(p, Route.STAFF, Action.PLACE, i)] for i, p in enumerate(d["places"])]
@@ -141,6 +159,7 @@ async def render_step(context: BotContext, draft: Draft, problem: str = "") -> S
                 else _("No limit on places")
             )
         )
+        lines += series_lines(context, draft)
         rows.append([button(_("✅ Create"), Route.STAFF, Action.CREATE)])
     rows.append(
         [
@@ -149,6 +168,51 @@ async def render_step(context: BotContext, draft: Draft, problem: str = "") -> S
         ]
     )
     return Screen("\n".join(lines), keyboard(rows))
+
+
+def repeat_text(context: BotContext, draft: Draft) -> str:
+    """How a series repeats, in a sentence: 'every Thursday at 17:30'."""
+    _, d = context._, draft.data
+    weekday = format_date(date.fromisoformat(d["day"]), "EEEE", locale=_.locale)
+    hour, minute = (int(x) for x in d["time"].split(":"))
+    if d.get("every") == 2:
+        return _("every other {weekday} at {time}", weekday=weekday, time=_.clock(hour, minute))
+    return _("every {weekday} at {time}", weekday=weekday, time=_.clock(hour, minute))
+
+
+def new_series(draft: Draft, created_by: int | None) -> NewSeries:
+    """The series a draft with a repeat describes."""
+    d = draft.data
+    return NewSeries(
+        d["centre"],
+        d["title"],
+        date.fromisoformat(d["day"]),
+        d["time"],
+        every_weeks=d["every"],
+        until_date=date.fromisoformat(d["until"]) if d.get("until") else None,
+        place=d["place"],
+        capacity=d["capacity"] or None,
+        created_by=created_by,
+    )
+
+
+def series_lines(context: BotContext, draft: Draft) -> list[str]:
+    """The preview of a series: how it repeats, until when, and its next four dates."""
+    _, d = context._, draft.data
+    if not d.get("every"):
+        return []
+    text = repeat_text(context, draft)
+    lines = ["🔁 " + text[:1].upper() + text[1:]]
+    if d.get("until"):
+        lines.append(_("🔚 Last time {day}", day=_.day(date.fromisoformat(d["until"]))))
+    else:
+        lines.append("🔚 " + _("Until further notice"))
+    tz = str(_tz(context, draft))
+    now = context.now()
+    upcoming = next_dates(new_series(draft, None), tz, now, 4)
+    lines += ["", _("The next dates:")]
+    lines += ["• " + _.when(instant, tz, now) for instant in upcoming]
+    return lines
 
 
 def draft_starts(context: BotContext, draft: Draft) -> int:
@@ -203,6 +267,27 @@ async def show_step(update: Update, context: BotContext, draft: Draft, problem: 
     assert context.user is not None
     await context.store.drafts.save(context.user.id, draft, context.now())
     await reply(update, context, await render_step(context, draft, problem))
+
+
+async def got_until(update: Update, context: BotContext, draft: Draft, text: str) -> None:
+    """A typed last date of a series: not before its first date, within a year from today."""
+    _ = context._
+    first = date.fromisoformat(draft.data["day"])
+    try:
+        last = validate.day(text, first)
+    except ValueError:
+        problem = _("I can't read that date. Write it like 5/12 or 5.12.2026.")
+        return await show_step(update, context, draft, problem)
+    if last < first:
+        problem = _(
+            "The last time can't be before the first ({day}). Write a later date.",
+            day=_.day(first),
+        )
+        return await show_step(update, context, draft, problem)
+    if last > today_in(context, draft) + timedelta(days=366):
+        return await show_step(update, context, draft, _("That is more than a year ahead."))
+    data = dict(draft.data, until=last.isoformat())
+    await show_step(update, context, next_step(draft, data))
 
 
 async def go_back(update: Update, context: BotContext, draft: Draft) -> None:

@@ -33,6 +33,7 @@ POINTS_AT_PERSON = {
     ("line_message", "reply_by"): "answers_written",  # the staff member who answered last
     ("activity", "created_by"): "activities_created",
     ("series", "created_by"): "series_created",
+    ("fixed_place", "user_id"): "fixed_places",
     ("attendance", "marked_by"): "attendance_ticked",
     ("broadcast", "author_id"): "announcements_written",
     ("broadcast", "report_chat"): "announcements_written",
@@ -53,6 +54,8 @@ THROUGH_PERSON = {
         "notice_shown",
     )
 } | {
+    ("fixed_place", "series_id"): "fixed_places",
+    ("fixed_place", "created_at"): "fixed_places",
     ("membership", "centre_id"): "centres",
     ("membership", "joined_at"): "centres",
     ("membership", "announcements"): "centres",
@@ -108,6 +111,7 @@ NOT_PERSONAL = (
             "updated_at",
             "series_id",
             "series_date",
+            "series_override",
         )
     }
     | {
@@ -176,6 +180,10 @@ NOT_PERSONAL = (
         ("signup", "guest_centre_id"),
         # Closed days: about a centre, never a person (who closed it is not stored).
         ("notification", "closure_id"),
+        # Series edits: one notice about a series' dates (a series, not a person).
+        ("notification", "series_id"),
+        # Fixed places: a flag on a notice (the person is reached through its signup_id).
+        ("notification", "fixed_wait"),
         ("closure", "id"),
         ("closure", "centre_id"),
         ("closure", "first_day"),
@@ -219,7 +227,7 @@ async def everything(bot: Harness) -> tuple[FakeUser, FakeUser, int]:
     await bot.store.activities.add(
         [NewActivity(centre.id, "Lavet af Z", local(2026, 12, 6, 10), created_by=ZED)], NOW
     )
-    await bot.store.series.create(
+    _, dates = await bot.store.series.create(
         NewSeries(centre.id, "Z's fællesspisning", date(2026, 12, 10), "17:30", created_by=ZED),
         NOW,
         8,
@@ -237,6 +245,8 @@ async def everything(bot: Harness) -> tuple[FakeUser, FakeUser, int]:
     # Signed up for the coming trip; came to yesterday's (and ticked someone present there).
     await bot.store.signups.join(held, ZED, NOW - 2 * DAY, bot.services.planner)
     await bot.store.signups.join(ahead, ZED, NOW, bot.services.planner)
+    # A fixed place on the weekly activity (signed up to each of its dates).
+    await bot.store.fixed_places.take(dates[0], ZED, NOW, bot.services.planner, 0.67)
     (present,) = await bot.store.counts.participants(held)
     await bot.store.attendance.toggle(held, present.signup_id, ZED, NOW)
     # As staff, an answer to Maria's message to the staff.
@@ -284,7 +294,8 @@ async def test_my_data_shows_every_row_that_points_at_the_person(bot: Harness) -
     assert data["messages"][0]["text"] == SECRET
     assert data["draft"]["data"]["title"] == TITLE
     assert data["announcements"][0]["text"] == "Husk kaffen på lørdag."
-    assert [s["came"] for s in data["signups"]] == [True, False]
+    # Yesterday's, the coming trip and the 7 dates of the fixed place.
+    assert [s["came"] for s in data["signups"]] == [True] + [False] * 8
     assert data["attendance_ticked"][0]["ticks"] == 1
     text = [m.text for m in zed.bot_messages() if m.kind == "text"][-1]
     for line in (

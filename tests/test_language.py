@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Awaitable
+from datetime import date
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
 from bot.fake_telegram import FakeUser
+from bot.store.series import NewSeries
 from tests.conftest import Harness, local
 
 DA = Path(__file__).resolve().parent.parent / "locales" / "da" / "LC_MESSAGES" / "messages.po"
@@ -163,6 +165,8 @@ async def test_a_users_screens_have_at_most_six_buttons(bot: Harness) -> None:
         ids[day] = await bot.activity(home, title, local(2026, 12, day, 10), capacity)
     for day in (6, 7):
         await bot.activity(None, f"Landstur {day}", local(2026, 12, day, 12))
+    knit = NewSeries(home.id, "Strikkeklub", date(2026, 12, 15), "15:00")  # after the others
+    _, knitting = await bot.store.series.create(knit, bot.clock.now(), 10)  # 8 dates
     maria = bot.user(2, "Maria")
     await maria.send(f"/start c-{home.slug}")
     for day in (3, 6):  # full: Jens gets the waiting list
@@ -197,6 +201,10 @@ async def test_a_users_screens_have_at_most_six_buttons(bot: Harness) -> None:
     await step(jens.press("❓ Hjælp"))
     await step(jens.send("hvornår er fodbold"))
     await step(jens.send("/mine_data"))
+    await step(jens.send(f"/start a-{knitting[0]}"))  # a date of a series: its other dates
+    await step(jens.tap("📅 Andre datoer"))
+    await step(jens.tap("Næste"))
+    await step(jens.tap(jens.last_message().buttons()[0][0]))
     bot.clock.now = lambda: local(2026, 11, 30, 10)  # type: ignore[method-assign]
     await bot.dispatch()  # reminders of the activities of 1 December
     screens.check()

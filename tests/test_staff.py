@@ -26,6 +26,7 @@ async def make_activity(
     await lene.send(title)
     await lene.tap("I morgen")
     await lene.tap("14.00")
+    await lene.tap("Kun én gang")
     await lene.send(place)
     await lene.tap("10")
     await lene.tap("Opret")
@@ -42,6 +43,7 @@ async def test_staff_make_an_activity_in_a_few_taps_and_one_title(bot: Harness) 
     assert labels[:3] == ["I dag", "I morgen", "mandag 30. november"]
     await lene.tap("I morgen")
     await lene.tap("14.00")
+    await lene.tap("Kun én gang")
     assert "Hvor? Tryk på et sted, eller skriv det." in lene.last_text()
     await lene.send("Fælledparken")
     await lene.tap("10")
@@ -71,6 +73,7 @@ async def test_places_used_before_are_one_tap_and_typed_dates_and_times_work(
     await lene.send("Banko")
     await lene.send("5/12")
     await lene.send("19.30")
+    await lene.tap("Kun én gang")
     await lene.tap("Stuen")
     await lene.send("25")
     assert "📅 lørdag 5. december kl. 19.30\n📍 Stuen" in lene.last_text()
@@ -88,10 +91,18 @@ async def test_places_used_before_are_one_tap_and_typed_dates_and_times_work(
         (["Fodbold", "28/11"], "25.00", "Det klokkeslæt kan jeg ikke læse."),
         (["Fodbold", "28/3-27"], "2.30", "Det klokkeslæt findes ikke den nat (uret springer"),
         (["Fodbold", "31/10-27"], "2.30", "Det klokkeslæt kommer to gange den nat"),
-        (["Fodbold", "5/12", "14"], "y" * 101, "Stedet må højst være 100 tegn"),
-        (["Fodbold", "5/12", "14", "Stuen"], "0", "Antal pladser skal være fra 1 til 1000."),
-        (["Fodbold", "5/12", "14", "Stuen"], "1001", "Antal pladser skal være fra 1 til 1000."),
-        (["Fodbold", "5/12", "14", "Stuen"], "ti", "Skriv et helt tal, fx 12."),
+        (["Fodbold", "5/12", "14", "Kun én gang"], "y" * 101, "Stedet må højst være 100 tegn"),
+        (
+            ["Fodbold", "5/12", "14", "Kun én gang", "Stuen"],
+            "0",
+            "Antal pladser skal være fra 1 til 1000.",
+        ),
+        (
+            ["Fodbold", "5/12", "14", "Kun én gang", "Stuen"],
+            "1001",
+            "Antal pladser skal være fra 1 til 1000.",
+        ),
+        (["Fodbold", "5/12", "14", "Kun én gang", "Stuen"], "ti", "Skriv et helt tal, fx 12."),
     ],
 )
 async def test_each_bad_input_is_explained_and_the_step_asked_again(
@@ -100,7 +111,7 @@ async def test_each_bad_input_is_explained_and_the_step_asked_again(
     lene = await lene_at_parasollen(bot)
     await lene.send("/ny_aktivitet")
     for text in step_inputs:
-        await lene.send(text)
+        await (lene.tap(text) if text == "Kun én gang" else lene.send(text))
     step = (await bot.store.drafts.get(50, bot.clock.now())).step  # type: ignore[union-attr]
     await lene.send(bad)
     assert lene.last_text().startswith(expected)
@@ -148,6 +159,7 @@ async def test_a_restart_in_the_middle_loses_nothing(bot: Harness, tmp_path: Pat
     await bot.restart()
     await lene.tap("I morgen")  # a button from before the restart
     await lene.tap("14.00")
+    await lene.tap("Kun én gang")
     await lene.send("Stuen")
     await lene.tap("Ingen grænse")
     await lene.tap("Opret")

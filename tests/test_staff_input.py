@@ -44,6 +44,7 @@ async def test_a_sticker_or_a_photo_at_the_time_repeats_the_time_buttons(bot: Ha
         assert lene.last_text().startswith(AS_TEXT + "\n\nNy aktivitet\nHvornår starter den?")
         assert labels(lene) == before and "14.00" in before
     await lene.send("14")
+    await lene.tap("Kun én gang")
     assert "Hvor? Tryk på et sted, eller skriv det." in lene.last_text()
 
 
@@ -83,6 +84,7 @@ async def test_a_sticker_where_only_buttons_work_says_tap(bot: Harness) -> None:
     await lene.send("Fodbold")
     await lene.tap("I morgen")
     await lene.tap("14.00")
+    await lene.tap("Kun én gang")
     await lene.send("Stuen")
     await lene.tap("10")
     await lene.send_sticker()
@@ -209,6 +211,7 @@ async def test_a_bare_number_is_never_a_day_and_a_new_activity_takes_day_and_tim
     assert "Hvornår starter den?" in lene.last_text()
     await lene.tap("⬅️ Tilbage")
     await lene.send("5/12 18.30")
+    await lene.tap("Kun én gang")
     assert "Hvor? Tryk på et sted, eller skriv det." in lene.last_text()
     await lene.send("Stuen")
     await lene.tap("10")

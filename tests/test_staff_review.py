@@ -69,6 +69,7 @@ async def test_a_second_tap_on_create_keeps_the_result(bot: Harness) -> None:
     await lene.send("Fodbold")
     await lene.tap("I morgen")
     await lene.tap("14.00")
+    await lene.tap("Kun én gang")
     await lene.send("Stuen")
     await lene.tap("10")
     preview = lene.last_message()

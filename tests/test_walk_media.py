@@ -202,6 +202,7 @@ async def test_an_admin_of_200_centres_makes_an_activity_for_the_150th(bot: Harn
     await admin.send("Fodbold")
     await admin.tap("I morgen")
     await admin.tap("14.00")
+    await admin.tap("Kun én gang")
     await admin.send("Banen")
     await admin.tap("10")
     assert f"🏠 {name}" in admin.last_text()

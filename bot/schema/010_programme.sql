@@ -57,3 +57,26 @@ CREATE UNIQUE INDEX activity_series_date ON activity(series_id, series_date);
 -- A 'cancelled' notice with a closure_id is about all the person's dates that closure
 -- cancelled (one message each); it hangs on one of their sign-ups.
 ALTER TABLE notification ADD COLUMN closure_id INTEGER REFERENCES closure(id) ON DELETE SET NULL;
+-- Part: the list with a full programme. A series' next date (📅 Aktiviteter shows a series once)
+-- and its coming dates (📅 Andre datoer), without reading its past dates.
+CREATE INDEX activity_series_starts ON activity(series_id, starts_at) WHERE series_id IS NOT NULL;
+-- Part: series edits. A date edited on its own ("Kun denne gang") is marked, so a later edit of
+-- the series ("Denne og alle de næste") leaves it alone (Meetup's rule).
+ALTER TABLE activity ADD COLUMN series_override INTEGER NOT NULL DEFAULT 0;
+-- A 'changed' or 'cancelled' notice with a series_id is about all the person's dates of that
+-- series changed or cancelled from its activity on (one message each); it hangs on the first.
+ALTER TABLE notification ADD COLUMN series_id INTEGER REFERENCES series(id) ON DELETE SET NULL;
+-- Part: fixed places. A person's "🔁 Fast plads hver gang" on a series: they are signed up to
+-- each coming date of it (on the waiting list where full, or where fixed places already hold
+-- [programme] fixed_share of the date's places). The sign-ups themselves are ordinary rows of
+-- signup. user_id is a person: /mine_data shows it, /slet_mig deletes it.
+CREATE TABLE fixed_place (
+    series_id   INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (series_id, user_id)
+);  -- with a rowid: who took theirs first gets the places first
+CREATE INDEX fixed_place_by_user ON fixed_place(user_id);
+-- A 'promoted' notice with fixed_wait = 1 is the opposite news: a new date of a fixed place
+-- was full, so the person is on its waiting list (the kind's CHECK cannot grow in SQLite).
+ALTER TABLE notification ADD COLUMN fixed_wait INTEGER NOT NULL DEFAULT 0;

@@ -19,6 +19,7 @@ from bot.store.counts import Counts
 from bot.store.database import Database, DatabaseError, DuplicateError
 from bot.store.drafts import Drafts
 from bot.store.edits import Edits
+from bot.store.fixed_places import FixedPlaces
 from bot.store.line import Line
 from bot.store.notifications import Notifications
 from bot.store.people import People
@@ -51,6 +52,7 @@ class Store:
         self.privacy = Privacy(db)
         self.series = SeriesStore(db)
         self.closures = Closures(db)
+        self.fixed_places = FixedPlaces(db)
 
     @classmethod
     async def open(cls, path: Path) -> Store:

@@ -62,6 +62,11 @@ class Notice:
     closure_id: int | None = None
     closed: tuple[ClosedDate, ...] = ()
     reason: str = ""
+    # A 'promoted' notice of a fixed place: a new date was full, so the person is waiting.
+    fixed_wait: bool = False
+    # A notice about a series' dates (changed or cancelled "Denne og alle de næste"): all the
+    # person's dates of it from `activity` on; old and new values are those of `activity`.
+    series_id: int | None = None
 
 
 CHANGE_BURST_S = 600  # changes this soon after the first reach a person as one message
@@ -152,6 +157,58 @@ def _notify_change(
             )
 
 
+def _notify_series(
+    c: sqlite3.Connection,
+    signup_id: int,
+    series_id: int,
+    kind: NoticeKind,
+    now: int,
+    change: tuple[tuple[int, str], tuple[int, str]] | None = None,
+) -> None:
+    """One notice to a person about all their dates of a series changed (`change`: the first
+    date's time and place before and after) or cancelled from this sign-up's date on. A pending
+    one of the same kind (a second edit within the burst) takes the new values instead."""
+    row = c.execute(
+        "SELECT n.id, n.created_at, n.old_starts_at, n.old_place FROM notification n"
+        " JOIN signup s ON s.id = n.signup_id WHERE n.series_id = ? AND n.kind = ?"
+        " AND n.state = 'pending' AND s.user_id = (SELECT user_id FROM signup WHERE id = ?)",
+        (series_id, kind.value, signup_id),
+    ).fetchone()
+    if change is None:
+        if row is None:
+            c.execute(
+                "INSERT INTO notification(signup_id, kind, due_at, created_at, series_id)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (signup_id, kind.value, now, now, series_id),
+            )
+        return
+    (before, after), first = change, now if row is None else int(row["created_at"])
+    old_start = before[0] if row is None or row["old_starts_at"] is None else row["old_starts_at"]
+    old_place = before[1] if row is None or row["old_place"] is None else row["old_place"]
+    moved, placed = old_start != after[0], old_place != after[1]
+    due = max(now, min(first + CHANGE_BURST_S, min(old_start, after[0]) - CHANGE_LEAD_S))
+    values = (
+        old_start if moved else None,
+        after[0] if moved else None,
+        old_place if placed else None,
+        after[1] if placed else None,
+        due,
+    )
+    if row is not None:
+        c.execute(
+            "UPDATE notification SET old_starts_at = ?, new_starts_at = ?, old_place = ?,"
+            " new_place = ?, due_at = ?, state = CASE WHEN ? THEN state ELSE 'skipped' END"
+            " WHERE id = ?",
+            (*values, moved or placed, row["id"]),
+        )
+    elif moved or placed:
+        c.execute(
+            "INSERT INTO notification(signup_id, kind, old_starts_at, new_starts_at, old_place,"
+            " new_place, due_at, created_at, series_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (signup_id, kind.value, *values, now, series_id),
+        )
+
+
 def _plan_reminders(c: sqlite3.Connection, signup_id: int, now: int, planner: Planner) -> None:
     """(Re)plan a confirmed sign-up's reminders from the activity's current start."""
     c.execute(
@@ -202,7 +259,7 @@ def _claim(c: sqlite3.Connection, now: int) -> Notice | None:
         " WHERE id = (SELECT id FROM notification WHERE state = 'pending' AND due_at <= ?"
         "   ORDER BY due_at, id LIMIT 1)"
         " RETURNING id, kind, offset_s, signup_id, old_starts_at, new_starts_at, old_place,"
-        " new_place, closure_id",
+        " new_place, closure_id, fixed_wait, series_id",
         (now,),
     ).fetchone()
     if row is None:
@@ -228,6 +285,8 @@ def _claim(c: sqlite3.Connection, now: int) -> Notice | None:
         closure_id=closure,
         closed=tuple(closed_dates(c, closure, info["user_id"])) if closure else (),
         reason=closure_reason(c, closure) if closure else "",
+        fixed_wait=bool(row["fixed_wait"]),
+        series_id=row["series_id"],
     )
 
 

@@ -95,6 +95,13 @@ class Privacy(Domain):
                     "SELECT title, starts_at, status FROM activity WHERE created_by = :u"
                     " ORDER BY starts_at",
                 ),
+                "fixed_places": rows(
+                    c,
+                    "SELECT s.title, s.weekday, s.local_time, c.name AS centre, f.created_at"
+                    " FROM fixed_place f JOIN series s ON s.id = f.series_id"
+                    " JOIN centre c ON c.id = s.centre_id WHERE f.user_id = :u"
+                    " ORDER BY f.created_at",
+                ),
                 "series_created": rows(
                     c,
                     "SELECT title, weekday, local_time, first_date, until_date, created_at"
@@ -154,7 +161,7 @@ class Privacy(Domain):
                 " (SELECT id FROM line_message WHERE user_id = ?)",
                 (user_id,),
             )
-            for table in ("delivery", "membership", "role", "draft"):
+            for table in ("delivery", "membership", "role", "draft", "fixed_place"):
                 c.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
             # What a staff member made or ticked stays (the counts add up), without them; a
             # used invitation stays used (used_at), without saying by whom.

@@ -17,9 +17,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.store.activities import _ACTIVITY, _ACTIVITY_FROM, Activity, _activity
 from bot.store.closures import closed_days
 from bot.store.database import Domain
 from bot.store.edits import _cancel
+from bot.store.fixed_places import FIXED_SHARE, NO_REMINDERS, fill_new_dates, last_activity_id
+from bot.store.notifications import Planner
+from bot.store.signups import SignupStatus
 from bot.validate import local_instant
 
 logger = logging.getLogger(__name__)
@@ -327,9 +331,16 @@ class SeriesStore(Domain):
         )
         return {int(r["id"]): int(r["series_id"]) for r in rows}
 
-    async def extend(self, now: int, weeks_ahead: int) -> int:
+    async def extend(
+        self,
+        now: int,
+        weeks_ahead: int,
+        planner: Planner = NO_REMINDERS,
+        fixed_share: float = FIXED_SHARE,
+    ) -> int:
         """Make every running series' dates up to `weeks_ahead` weeks from today (the daily job);
-        return how many dates were made. Safe to run twice, or after a crash half-way."""
+        return how many dates were made. Safe to run twice, or after a crash half-way. In the
+        same transaction, fixed-place holders are signed up to the new dates (fixed_places)."""
 
         def work(c: sqlite3.Connection) -> int:
             rows: list[tuple[object, ...]] = []
@@ -341,9 +352,12 @@ class SeriesStore(Domain):
                 " OR s.made_through < s.until_date)"
             ).fetchall():
                 rows += _fill(c, s, now, weeks_ahead, closed, horizon)
-            before = c.total_changes
+            before, last = c.total_changes, last_activity_id(c)
             c.executemany(_INSERT, rows)
-            return c.total_changes - before
+            made = c.total_changes - before
+            if made:
+                fill_new_dates(c, last, now, planner, fixed_share)
+            return made
 
         return await self._write(work)
 
@@ -394,3 +408,22 @@ class SeriesStore(Domain):
             return [int(r["id"]) for r in dates if _cancel(c, int(r["id"]), now)]
 
         return await self._write(work)
+
+    async def of_activity(self, activity_id: int) -> int | None:
+        """The series an activity is a date of; None for a one-off activity (or none at all)."""
+        row = await self._one("SELECT series_id FROM activity WHERE id = ?", (activity_id,))
+        return None if row is None or row["series_id"] is None else int(row["series_id"])
+
+    async def coming_dates(
+        self, series_id: int, user_id: int, now: int, offset: int, limit: int
+    ) -> list[tuple[Activity, SignupStatus]]:
+        """A series' scheduled dates still ahead, soonest first, with the user's own place
+        (📅 Other dates on a date's card)."""
+        rows = await self._all(
+            f"SELECT {_ACTIVITY}, IFNULL(s.status, 'none') AS my_status FROM {_ACTIVITY_FROM}"
+            " LEFT JOIN signup s ON s.activity_id = a.id AND s.user_id = :user"
+            " WHERE a.series_id = :series AND a.starts_at > :now AND a.status = 'scheduled'"
+            " ORDER BY a.starts_at, a.id LIMIT :limit OFFSET :offset",
+            {"user": user_id, "series": series_id, "now": now, "limit": limit, "offset": offset},
+        )
+        return [(_activity(r), SignupStatus(r["my_status"])) for r in rows]

@@ -318,13 +318,19 @@ class Signups(Domain):
     async def upcoming_for(
         self, user_id: int, now: int, offset: int, limit: int
     ) -> list[tuple[Activity, SignupStatus]]:
-        """Scheduled, not yet started activities of the user's centres and national ones."""
+        """Scheduled, not yet started activities of the user's centres and national ones,
+        soonest first. A series shows only at its next date, and at the dates the user is
+        signed up to (or waiting for); its other dates are on its card ("📅 Other dates")."""
         rows = await self._all(
             f"SELECT {_ACTIVITY}, IFNULL(s.status, 'none') AS my_status FROM {_ACTIVITY_FROM}"
             " LEFT JOIN signup s ON s.activity_id = a.id AND s.user_id = :user"
             " WHERE a.status = 'scheduled' AND a.starts_at > :now AND (a.centre_id IS NULL"
             "   OR a.centre_id IN (SELECT centre_id FROM membership WHERE user_id = :user"
             "     UNION SELECT centre_id FROM role WHERE user_id = :user))"
+            " AND (a.series_id IS NULL OR s.status IN ('confirmed', 'waitlisted')"
+            "   OR NOT EXISTS (SELECT 1 FROM activity b WHERE b.series_id = a.series_id"
+            "     AND b.starts_at > :now AND b.status = 'scheduled'"
+            "     AND (b.starts_at < a.starts_at OR (b.starts_at = a.starts_at AND b.id < a.id))))"
             " ORDER BY a.starts_at, a.id LIMIT :limit OFFSET :offset",
             {"user": user_id, "now": now, "limit": limit, "offset": offset},
         )

@@ -1,0 +1,199 @@
+"""Fixed places (issue 13): "🔁 Fast plads hver gang" on a date of a series signs a person up to
+every coming date of it, and to each new one the daily job makes; fixed places never take more
+than two thirds of a date's places; "Stop fast plads" ends it and gives the dates back."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+from bot import callbacks
+from bot.app import extend_series
+from bot.callbacks import Action, Route
+from bot.fake_telegram import FakeUser
+from bot.store.series import NewSeries
+from bot.store.signups import SignupStatus
+from tests.conftest import NOW, Harness
+
+DAY = 86400
+WEEKS = 8
+
+
+async def thursdays(bot: Harness, capacity: int | None = None) -> list[int]:
+    """Fællesspisning every Thursday at 17.30 from 3 December 2026: its 8 dates' ids."""
+    centre = await bot.centre()
+    new = NewSeries(centre.id, "Fællesspisning", date(2026, 12, 3), "17:30", capacity=capacity)
+    _, ids = await bot.store.series.create(new, NOW, WEEKS)
+    return ids
+
+
+async def person(bot: Harness, user_id: int, name: str) -> FakeUser:
+    someone = bot.user(user_id, name)
+    await someone.send("/start c-parasollen")
+    return someone
+
+
+async def card(someone: FakeUser, activity_id: int) -> None:
+    await someone.tap_data(callbacks.encode(Route.ACTIVITY, Action.SHOW, activity_id, 0))
+
+
+async def statuses(bot: Harness, user_id: int, ids: list[int]) -> list[SignupStatus]:
+    return [(await bot.store.signups.view(a, user_id)).my_status for a in ids]  # type: ignore[union-attr]
+
+
+async def next_week(bot: Harness) -> int:
+    """Six days on, the daily job makes one new date (Thursday 28 January): its id."""
+    bot.clock.now = lambda: NOW + 6 * DAY  # type: ignore[method-assign]
+    assert await extend_series(bot.services) == 1
+    with sqlite3.connect(bot.config.database.path) as c:
+        (new_id,) = c.execute("SELECT max(id) FROM activity").fetchone()
+    return int(new_id)
+
+
+async def test_a_fixed_place_signs_up_for_every_date_and_each_new_one(bot: Harness) -> None:
+    ids = await thursdays(bot, capacity=20)
+    jens = await person(bot, 1, "Jens")
+    await card(jens, ids[2])
+    await jens.tap("🔁 Fast plads hver gang")
+    assert jens.last_text().endswith(
+        "🔁 Du har fast plads hver gang.\n\n"
+        "🔁 Nu har du fast plads til Fællesspisning.\n"
+        "Du er tilmeldt 8 datoer.\n"
+        "Nye datoer kommer af sig selv. Kan du ikke komme en dag? Så afmeld bare den dag."
+    )
+    assert "Stop fast plads" in [b for b, _ in jens.last_message().buttons()]
+    assert await statuses(bot, 1, ids) == [SignupStatus.CONFIRMED] * 8
+    new_id = await next_week(bot)
+    assert await statuses(bot, 1, [new_id]) == [SignupStatus.CONFIRMED]
+    # An ordinary sign-up: its reminders are planned like any other.
+    with sqlite3.connect(bot.config.database.path) as c:
+        (reminders,) = c.execute(
+            "SELECT count(*) FROM notification n JOIN signup s ON s.id = n.signup_id"
+            " WHERE s.activity_id = ? AND n.kind = 'reminder'",
+            (new_id,),
+        ).fetchone()
+    assert reminders > 0
+
+
+async def test_a_full_date_means_the_waiting_list_and_jens_is_told(bot: Harness) -> None:
+    ids = await thursdays(bot, capacity=3)  # fixed places may take 2 of the 3
+    for user_id, name in ((2, "Maria"), (3, "Ali"), (4, "Søren")):
+        await person(bot, user_id, name)
+    # Date 2 is full already; Maria and Ali hold fixed places.
+    for user_id in (2, 3, 4):
+        await bot.store.signups.join(ids[1], user_id, NOW, bot.services.planner)
+    for user_id in (2, 3):
+        await bot.store.fixed_places.take(ids[0], user_id, NOW, bot.services.planner, 0.67)
+    jens = await person(bot, 1, "Jens")
+    await card(jens, ids[0])
+    await jens.tap("🔁 Fast plads hver gang")
+    text = jens.last_text()
+    assert "Du er tilmeldt 0 datoer." in text
+    assert (
+        "8 datoer er fulde. Der står du på ventelisten:\n• torsdag 3. december kl. 17.30" in text
+    )
+    assert text.count("• ") == 5 and "…" in text  # five dates named, the rest counted
+    assert await statuses(bot, 1, ids) == [SignupStatus.WAITLISTED] * 8
+    # The daily job's new date: Maria and Ali get places, Jens waits and is told.
+    new_id = await next_week(bot)
+    assert await statuses(bot, 2, [new_id]) == [SignupStatus.CONFIRMED]
+    assert await statuses(bot, 1, [new_id]) == [SignupStatus.WAITLISTED]
+    await bot.dispatch()
+    assert jens.last_text() == (
+        "⏳ <b>Fællesspisning</b>, torsdag 28. januar 2027 kl. 17.30, er fuld."
+        " Med din faste plads står du på ventelisten. Vi skriver, hvis der bliver en plads."
+    ).replace("<b>", "").replace("</b>", "")
+
+
+async def test_fixed_places_take_at_most_two_thirds(bot: Harness) -> None:
+    ids = await thursdays(bot, capacity=9)
+    holders = [await person(bot, user_id, f"P{user_id}") for user_id in range(1, 8)]
+    for someone in holders:  # Jens (1) first … the seventh last
+        await card(someone, ids[0])
+        await someone.tap("🔁 Fast plads hver gang")
+    assert await statuses(bot, 7, ids[:1]) == [SignupStatus.WAITLISTED]
+    assert "8 datoer er fulde. Der står du på ventelisten:" in holders[-1].last_text()
+    view = await bot.store.signups.view(ids[0], 1)
+    assert view is not None and (view.confirmed, view.waitlisted) == (6, 1)
+    # A first-come person still gets one of the 3 free places.
+    maria = await person(bot, 20, "Maria")
+    await card(maria, ids[0])
+    await maria.tap("Tilmeld mig")
+    assert await statuses(bot, 20, ids[:1]) == [SignupStatus.CONFIRMED]
+
+
+async def test_giving_back_one_date_keeps_the_fixed_place(bot: Harness) -> None:
+    ids = await thursdays(bot, capacity=20)
+    jens = await person(bot, 1, "Jens")
+    await card(jens, ids[0])
+    await jens.tap("🔁 Fast plads hver gang")
+    bot.clock.advance(60)
+    await jens.tap("❌ Afmeld")
+    assert "Stop fast plads" in [b for b, _ in jens.last_message().buttons()]
+    assert await statuses(bot, 1, ids[:2]) == [SignupStatus.CANCELLED, SignupStatus.CONFIRMED]
+    new_id = await next_week(bot)
+    assert await statuses(bot, 1, [new_id]) == [SignupStatus.CONFIRMED]
+
+
+async def test_stop_gives_the_coming_dates_back_kindly(bot: Harness) -> None:
+    ids = await thursdays(bot, capacity=3)
+    for user_id in (3, 4):
+        await person(bot, user_id, "X")
+        await bot.store.signups.join(ids[0], user_id, NOW, bot.services.planner)
+    jens = await person(bot, 1, "Jens")
+    await card(jens, ids[0])
+    await jens.tap("🔁 Fast plads hver gang")
+    maria = await person(bot, 2, "Maria")
+    await bot.store.signups.join(ids[0], 2, NOW, bot.services.planner)  # the waiting list
+    await card(jens, ids[0])
+    await jens.tap("Stop fast plads")
+    assert jens.last_text().endswith(
+        "Du har ikke fast plads til Fællesspisning mere.\n"
+        "Vi har givet dine 8 næste datoer videre til andre.\n"
+        "Du er altid velkommen til at tilmelde dig en enkelt gang."
+    )
+    assert "🔁 Fast plads hver gang" in [b for b, _ in jens.last_message().buttons()]
+    assert await statuses(bot, 1, ids) == [SignupStatus.CANCELLED] * 8
+    await bot.dispatch()
+    assert maria.last_text().startswith("🎉")  # she moved up to Jens' place
+    new_id = await next_week(bot)
+    assert await statuses(bot, 1, [new_id]) == [SignupStatus.NONE]
+
+
+async def test_my_sign_ups_show_one_line_per_fixed_place(bot: Harness) -> None:
+    ids = await thursdays(bot)
+    football = await bot.activity(await bot.store.centres.by_slug("parasollen"), "Fodbold")
+    jens = await person(bot, 1, "Jens")
+    await bot.store.signups.join(football, 1, NOW, bot.services.planner)
+    await card(jens, ids[0])
+    await jens.tap("🔁 Fast plads hver gang")
+    await jens.send("/mine")
+    assert jens.last_text().startswith(
+        "Mine tilmeldinger\n\n"
+        "1. Fællesspisning\n🔁 Fast plads hver gang. Næste gang: torsdag 3. december kl. 17.30\n"
+        "✅ Du har en plads"
+    )
+    assert jens.last_text().count("Fællesspisning") == 1  # not 8 lines
+    assert "2. Fodbold\nlørdag 5. december kl. 10.00" in jens.last_text()
+    labels = [b for b, _ in jens.last_message().buttons()]
+    assert labels[0] == "🔁 1. Fællesspisning"
+    await jens.tap("🔁 1. Fællesspisning")
+    assert "Stop fast plads" in [b for b, _ in jens.last_message().buttons()]
+
+
+async def test_erasure_removes_the_fixed_place(bot: Harness) -> None:
+    ids = await thursdays(bot)
+    jens = await person(bot, 1, "Jens")
+    await card(jens, ids[0])
+    await jens.tap("🔁 Fast plads hver gang")
+    await jens.send("/mine_data")
+    assert "• Faste pladser: 1" in jens.texts()[-2]
+    await jens.send("/slet_mig")
+    await jens.tap("Ja, slet mig")
+    with sqlite3.connect(bot.config.database.path) as c:
+        assert c.execute("SELECT count(*) FROM fixed_place").fetchone() == (0,)
+    new_id = await next_week(bot)
+    with sqlite3.connect(bot.config.database.path) as c:
+        assert c.execute(
+            "SELECT count(*) FROM signup WHERE activity_id = ?", (new_id,)
+        ).fetchone() == (0,)
