@@ -18,6 +18,8 @@ from bot import validate
 from bot.cli_closures import add_closure_commands
 from bot.cli_common import (
     UsageError,
+    centre_id_of,
+    centre_named,
     check_folder,
     epoch_now,
     join_link,
@@ -163,9 +165,7 @@ def cmd_poster(args: argparse.Namespace) -> None:
     check_folder(args.out)
 
     async def work(config: Config, store: Store) -> None:
-        centre = await store.centres.by_slug(args.centre)
-        if centre is None:
-            raise UsageError(f"unknown centre {args.centre!r}")
+        centre = await centre_named(store, args.centre)
         username = await store.setting("bot_username")
         if username is None:
             raise UsageError("the bot's username is not known yet: run the bot once first")
@@ -312,10 +312,7 @@ async def _role_target(store: Store, args: argparse.Namespace) -> tuple[RoleName
     role = RoleName(args.role)
     if args.centre is None:
         return role, None
-    centre = await store.centres.by_slug(args.centre)
-    if centre is None:
-        raise UsageError(f"unknown centre {args.centre!r}")
-    return role, centre.id
+    return role, (await centre_named(store, args.centre)).id
 
 
 def cmd_role_grant(args: argparse.Namespace) -> None:
@@ -384,12 +381,8 @@ def cmd_export(args: argparse.Namespace) -> None:
     check_folder(args.out)
 
     async def work(config: Config, store: Store) -> None:
-        scope = None
-        if args.centre:
-            centre = await store.centres.by_slug(args.centre)
-            if centre is None:
-                raise UsageError(f"unknown centre {args.centre!r}")
-            scope = [centre.id]
+        centre_id = await centre_id_of(store, args.centre)
+        scope = None if centre_id is None else [centre_id]
         _ = translator(config.bot.default_locale)
         data, _name = await export_file(
             store, scope, args.monthly, first, last, config.bot.timezone, _
@@ -403,12 +396,7 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 def cmd_activity_list(args: argparse.Namespace) -> None:
     async def work(config: Config, store: Store) -> None:
-        centre_id = None
-        if args.centre:
-            centre = await store.centres.by_slug(args.centre)
-            if centre is None:
-                raise UsageError(f"unknown centre {args.centre!r}")
-            centre_id = centre.id
+        centre_id = await centre_id_of(store, args.centre)
         rows = await store.activities.all(centre_id, since=epoch_now())
         if not rows:
             print("No upcoming activities.")

@@ -14,6 +14,7 @@ from typing import NoReturn
 from bot.config import Config, load_config
 from bot.importing import MAX_REPORTED_ERRORS, read_text
 from bot.store import Store
+from bot.store.centres import Centre
 
 
 class UsageError(Exception):
@@ -37,6 +38,19 @@ def with_db(args: argparse.Namespace, work: Callable[[Config, Store], Awaitable[
 def epoch_now() -> int:
     """Now, in seconds since the epoch."""
     return int(datetime.now().timestamp())
+
+
+async def centre_named(store: Store, slug: str) -> Centre:
+    """The centre with that slug, or the one-line error."""
+    centre = await store.centres.by_slug(slug)
+    if centre is None:
+        raise UsageError(f"unknown centre {slug!r} (see: vaerested-bot centre list)")
+    return centre
+
+
+async def centre_id_of(store: Store, slug: str | None) -> int | None:
+    """An optional --centre: its id, or None for every centre."""
+    return None if not slug else (await centre_named(store, slug)).id
 
 
 async def join_link(store: Store, slug: str) -> str:

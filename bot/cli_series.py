@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from bot.cli_common import UsageError, epoch_now, with_db
+from bot.cli_common import UsageError, centre_id_of, epoch_now, with_db
 from bot.config import Config
 from bot.importing import check_series
 from bot.store import Store
@@ -88,12 +88,7 @@ def describe(s: Series, config: Config) -> str:
 
 def cmd_series_list(args: argparse.Namespace) -> None:
     async def work(config: Config, store: Store) -> None:
-        centre_id = None
-        if args.centre:
-            centre = await store.centres.by_slug(args.centre)
-            if centre is None:
-                raise UsageError(f"unknown centre {args.centre!r}")
-            centre_id = centre.id
+        centre_id = await centre_id_of(store, args.centre)
         found = await store.series.all(centre_id, epoch_now())
         if not found:
             print("No series. Make one with: vaerested-bot activity add … --every week")

@@ -21,6 +21,7 @@ from bot.access import Access
 from bot.callbacks import Action, Route
 from bot.context import BotContext
 from bot.i18n import Translator
+from bot.store.activities import Activity
 from bot.store.drafts import Draft
 from bot.store.edits import SeriesEdit
 from bot.store.signups import JoinOutcome, MovedUp
@@ -129,17 +130,29 @@ async def on_edit_all(update: Update, context: BotContext) -> None:
     await on_edit(update, context, "all")
 
 
-async def on_end_ok(update: Update, context: BotContext) -> None:
-    """ "Ja, stop den": the series ends from this date; each person is told once."""
+async def _to_cancel(update: Update, context: BotContext) -> Activity | None:
+    """The activity a "Ja, aflys den" / "Ja, stop den" tap is about, when it may be cancelled
+    now; None once the tap is answered otherwise (an old button, no rights, a second tap)."""
     ids = peek(update, 1)
     activity = await context.store.activities.get(ids[0]) if ids else None
     if activity is None:
-        return await show_stale(update, context)
+        await show_stale(update, context)
+        return None
     if not (await context.access()).can_manage(activity.centre_id):
-        return await deny(update, context)
-    if activity.status == "cancelled":  # a second tap on "Ja, stop den"
-        return await context.answer_query(update, context._("✅ That is done already."))
+        await deny(update, context)
+        return None
+    if activity.status == "cancelled":  # a second tap
+        await context.answer_query(update, context._("✅ That is done already."))
+        return None
     await context.answer_query(update)
+    return activity
+
+
+async def on_end_ok(update: Update, context: BotContext) -> None:
+    """ "Ja, stop den": the series ends from this date; each person is told once."""
+    activity = await _to_cancel(update, context)
+    if activity is None:
+        return
     ended = await context.store.edits.end_following(activity.id, context.now())
     if ended is None:
         return await show_stale(update, context, activity)
@@ -216,15 +229,9 @@ def counter_centre(access: Access, tapped: str) -> int | None:
 
 
 async def on_cancel_ok(update: Update, context: BotContext) -> None:
-    ids = peek(update, 1)
-    activity = await context.store.activities.get(ids[0]) if ids else None
+    activity = await _to_cancel(update, context)
     if activity is None:
-        return await show_stale(update, context)
-    if not (await context.access()).can_manage(activity.centre_id):
-        return await deny(update, context)
-    if activity.status == "cancelled":  # a second tap on "Ja, aflys den"
-        return await context.answer_query(update, context._("✅ That is done already."))
-    await context.answer_query(update)
+        return
     if not await context.store.edits.cancel(activity.id, context.now()):
         return await show_stale(update, context, activity)
     context.services.wake_dispatcher()
