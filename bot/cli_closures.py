@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot import validate
 from bot.cli_common import UsageError, epoch_now, with_db
 from bot.config import Config
+from bot.reminders import ReminderPolicy
 from bot.store import Store
 from bot.store.centres import Centre
 from bot.store.closures import Closure
@@ -97,7 +98,9 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 def cmd_remove(args: argparse.Namespace) -> None:
     async def work(config: Config, store: Store) -> None:
-        closure = await store.closures.remove(args.id, epoch_now())
+        planner = ReminderPolicy.from_config(config)
+        share = config.programme.fixed_share
+        closure = await store.closures.remove(args.id, epoch_now(), planner, share)
         if closure is None:
             raise UsageError(f"no closure {args.id} (see: vaerested-bot closure list)")
         print(

@@ -250,7 +250,10 @@ async def on_remove(update: Update, context: BotContext) -> None:
     await context.answer_query(update)
     if not (await context.access()).can_manage(closure.centre_id):
         return await deny(update, context)
-    await context.store.closures.remove(closure.id, context.now())
+    services = context.services
+    await context.store.closures.remove(
+        closure.id, context.now(), services.planner, services.config.programme.fixed_share
+    )
     notice = context._(
         "The closure {days} is removed. Weekly activities come back. Cancelled single"
         " activities stay cancelled.",

@@ -11,6 +11,7 @@ from bot import callbacks
 from bot.app import extend_series
 from bot.callbacks import Action, Route
 from bot.fake_telegram import FakeUser
+from bot.store.roles import RoleName
 from bot.store.series import NewSeries
 from bot.store.signups import SignupStatus
 from tests.conftest import NOW, Harness
@@ -197,3 +198,37 @@ async def test_erasure_removes_the_fixed_place(bot: Harness) -> None:
         assert c.execute(
             "SELECT count(*) FROM signup WHERE activity_id = ?", (new_id,)
         ).fetchone() == (0,)
+
+
+async def test_a_removed_closure_gives_jens_his_fixed_place_back(bot: Harness) -> None:
+    ids = await thursdays(bot, capacity=20)
+    jens = await person(bot, 1, "Jens")
+    await card(jens, ids[0])
+    await jens.tap("🔁 Fast plads hver gang")
+    centre = await bot.store.centres.by_slug("parasollen")
+    assert centre is not None
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
+    lene = bot.user(50, "Lene")
+    await lene.send("/start")
+    await lene.send("/lukket")
+    await lene.send("10/12")  # a staff day: Thursday 10 December
+    await lene.tap("Spring over")
+    await lene.tap("✅ Luk")
+    assert await bot.dispatch() == 1
+    assert "Fællesspisning, torsdag 10. december kl. 17.30" in jens.last_text()
+    cancelled = await bot.store.activities.get(ids[1])
+    assert cancelled is not None and cancelled.status == "cancelled"
+    await lene.send("/lukket")
+    (label,) = [b for b, _ in lene.last_message().buttons() if b.startswith("Fjern")]
+    await lene.tap(label)
+    back = await bot.store.activities.get(ids[1])
+    assert back is not None and back.status == "scheduled"
+    assert await statuses(bot, 1, ids[1:2]) == [SignupStatus.CONFIRMED]
+    with sqlite3.connect(bot.config.database.path) as c:
+        (reminders,) = c.execute(
+            "SELECT count(*) FROM notification n JOIN signup s ON s.id = n.signup_id"
+            " WHERE s.activity_id = ? AND s.user_id = 1 AND n.kind = 'reminder'"
+            " AND n.sent_at IS NULL",
+            (ids[1],),
+        ).fetchone()
+    assert reminders > 0

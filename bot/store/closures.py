@@ -8,9 +8,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.store.database import Domain
+
+if TYPE_CHECKING:
+    from bot.store.notifications import Planner
 
 
 def closed_days(c: sqlite3.Connection, centre_id: int, first: date, last: date) -> set[date]:
@@ -202,13 +206,32 @@ class Closures(Domain):
         row = await self._one(_CLOSURE + " WHERE k.id = ? AND k.removed_at IS NULL", (closure_id,))
         return None if row is None else _closure(row)
 
-    async def remove(self, closure_id: int, now: int) -> Closure | None:
+    async def remove(
+        self,
+        closure_id: int,
+        now: int,
+        planner: Planner | None = None,
+        fixed_share: float | None = None,
+    ) -> Closure | None:
         """End a closure, in one transaction: the weekly dates it cancelled are on again (empty:
-        the people on them were told it was cancelled) unless another closure still covers
-        them, and series make the dates they skipped; single activities it cancelled stay
-        cancelled. None if there is no such closure in force."""
-        # Imported here: series imports this module (its dates skip closed days).
+        the people on them were told it was cancelled, but fixed-place holders get their place
+        back, with reminders) unless another closure still covers them, and series make the
+        dates they skipped (fixed-place holders signed up to them too); single activities it
+        cancelled stay cancelled. None if there is no such closure in force. Without a planner,
+        no reminders are planned (as series.extend)."""
+        # Imported here: series and notifications import this module.
+        from bot.store.fixed_places import (
+            FIXED_SHARE,
+            NO_REMINDERS,
+            fill_new_dates,
+            holders_on,
+            last_activity_id,
+            sign_up_again,
+        )
         from bot.store.series import remake_dates
+
+        plan = NO_REMINDERS if planner is None else planner
+        share = FIXED_SHARE if fixed_share is None else fixed_share
 
         def work(c: sqlite3.Connection) -> Closure | None:
             row = c.execute(
@@ -219,6 +242,7 @@ class Closures(Domain):
             closure = _closure(row)
             c.execute("UPDATE closure SET removed_at = ? WHERE id = ?", (now, closure_id))
             still = closed_days(c, closure.centre_id, closure.first, closure.last)
+            holders: list[tuple[int, int]] = []
             dates = c.execute(
                 "SELECT a.id, a.series_date FROM closure_activity k JOIN activity a"
                 " ON a.id = k.activity_id JOIN series s ON s.id = a.series_id"
@@ -229,6 +253,7 @@ class Closures(Domain):
             for date_row in dates:
                 if date.fromisoformat(str(date_row["series_date"])) in still:
                     continue
+                holders += [(date_row["id"], u) for u in holders_on(c, date_row["id"])]
                 c.execute(
                     "UPDATE activity SET status = 'scheduled', updated_at = ? WHERE id = ?",
                     (now, date_row["id"]),
@@ -238,7 +263,10 @@ class Closures(Domain):
                     " AND status IN ('confirmed', 'waitlisted')",
                     (now, date_row["id"]),
                 )
-            remake_dates(c, closure.centre_id, closure.first, closure.last, now)
+            last = last_activity_id(c)
+            if remake_dates(c, closure.centre_id, closure.first, closure.last, now):
+                fill_new_dates(c, last, now, plan, share)
+            sign_up_again(c, holders, now, plan, share)
             return closure
 
         return await self._write(work)

@@ -101,12 +101,32 @@ def fill_new_dates(
         " WHERE a.id > ? ORDER BY a.id, f.rowid",
         (after_id,),
     ).fetchall()
-    for row in rows:
-        if _sign_up(c, row["id"], row["user_id"], now, planner, share) == "waitlisted":
+    sign_up_again(c, [(row["id"], row["user_id"]) for row in rows], now, planner, share)
+
+
+def holders_on(c: sqlite3.Connection, activity_id: int) -> list[int]:
+    """The fixed-place holders signed up (place or waiting list) to a date, first taken first."""
+    rows = c.execute(
+        "SELECT f.user_id FROM activity a JOIN fixed_place f ON f.series_id = a.series_id"
+        " JOIN signup s ON s.activity_id = a.id AND s.user_id = f.user_id"
+        " AND s.status IN ('confirmed', 'waitlisted') WHERE a.id = ? ORDER BY f.rowid",
+        (activity_id,),
+    ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def sign_up_again(
+    c: sqlite3.Connection, pairs: list[tuple[int, int]], now: int, planner: Planner, share: float
+) -> None:
+    """Inside the caller's transaction: sign fixed-place holders up to dates ((activity id,
+    user id), in order: a new date, or one a removed closure brought back); those who wait are
+    told."""
+    for activity_id, user_id in pairs:
+        if _sign_up(c, activity_id, user_id, now, planner, share) == "waitlisted":
             c.execute(
                 "INSERT INTO notification(signup_id, kind, due_at, created_at, fixed_wait)"
                 " SELECT id, ?, ?, ?, 1 FROM signup WHERE activity_id = ? AND user_id = ?",
-                (NoticeKind.PROMOTED.value, now, now, row["id"], row["user_id"]),
+                (NoticeKind.PROMOTED.value, now, now, activity_id, user_id),
             )
 
 
