@@ -255,24 +255,32 @@ async def list_screen(
 async def named_screen(context: BotContext, text: str) -> Screen | None:
     """Typed text that names activities ("hvornår er fodbold"): when the nearest is, in words
     ("Fodbold er i dag kl. 17.30."), and a button for each (at most 6, the nearest first);
-    None when it names none of the user's upcoming activities."""
+    None when it names none of the user's upcoming activities. A weekly activity is there
+    once, at its next date (and the dates the user has a place on), with its rhythm in words
+    ("Fællesspisning er torsdag kl. 17.30 – hver uge."); its card has "📅 Other dates"."""
     assert context.user is not None
     _, now = context._, context.now()
     named = await context.store.activities.named_in(context.user.id, now, text, NAMED_MAX)
-    found = [(a, SignupStatus(status)) for a, status in named]
+    found = [(a, SignupStatus(status), every) for a, status, every in named]
     if not found:
         return None
-    first = found[0][0]
-    timezone = first.timezone or context.config.bot.timezone
-    lines = [
-        _(
-            "{title} is {when}.",
-            title="<b>" + esc(first.title) + "</b>",
-            when=esc(_.day_when(first.starts_at, timezone, now)),
-        ),
-        _.ngettext("Tap it to see more.", "Tap one to see more.", len(found)),
-    ]
-    rows = [[activity_button(a, s, short_when(context, a))] for a, s in found]
+    lines: list[str] = []
+    said: set[str] = set()  # a series is said once, by its next date
+    for number, (activity, _status, every) in enumerate(found):
+        if (number and every is None) or activity.title in said:
+            continue  # a one-off: only the nearest is said in words, as before
+        said.add(activity.title)
+        timezone = activity.timezone or context.config.bot.timezone
+        title = "<b>" + esc(activity.title) + "</b>"
+        day = esc(_.day_when(activity.starts_at, timezone, now))
+        if every == 1:
+            lines.append(_("{title} is {when} – every week.", title=title, when=day))
+        elif every == 2:
+            lines.append(_("{title} is {when} – every other week.", title=title, when=day))
+        else:
+            lines.append(_("{title} is {when}.", title=title, when=day))
+    lines.append(_.ngettext("Tap it to see more.", "Tap one to see more.", len(found)))
+    rows = [[activity_button(a, s, short_when(context, a))] for a, s, _every in found]
     return Screen("\n".join(lines), keyboard(rows))
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.lists import format_list
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler
 
@@ -58,6 +59,10 @@ def render(notice: Notice, default_locale: str, default_timezone: str, now: int)
             when=esc(starts),
         )
         return Screen(text, keyboard([[see]]))
+    if notice.kind is NoticeKind.PROMOTED and len(notice.promoted_dates) > 1:
+        days = dates_text(notice.promoted_dates, a.timezone or default_timezone, _)
+        text = _("🎉 Good news! You got a place at {title}: {dates}.", title=title, dates=days)
+        return Screen(text, keyboard([[see], [cannot]]))
     if notice.kind is NoticeKind.PROMOTED:
         text = _(
             "🎉 Good news! A place opened up for you at {title}, {when}. You are now signed up.",
@@ -110,6 +115,20 @@ def series_notice(
         )
     lines += ["", _("This goes for all your dates of it.")]
     return Screen("\n".join(lines), keyboard([[see], [cannot]]))
+
+
+SHOWN_DATES = 5  # a longer list ends "og 3 datoer mere"
+
+
+def dates_text(starts: tuple[int, ...], timezone: str, _: Translator) -> str:
+    """ "torsdag 10. december, torsdag 17. december og torsdag 24. december" (escaped)."""
+    tz = ZoneInfo(timezone)
+    days = [esc(_.day(datetime.fromtimestamp(s, tz).date())) for s in starts]
+    if len(days) <= SHOWN_DATES + 1:
+        return format_list(days, locale=_.locale)
+    more = len(days) - SHOWN_DATES
+    shown = ", ".join(days[:SHOWN_DATES])
+    return _.ngettext("{days} and {n} more date", "{days} and {n} more dates", more, days=shown)
 
 
 def closed_text(notice: Notice, timezone: str, now: int, _: Translator) -> str:

@@ -112,6 +112,7 @@ NOT_PERSONAL = (
             "series_id",
             "series_date",
             "series_override",
+            "fixed_share",
         )
     }
     | {

@@ -232,3 +232,69 @@ async def test_a_removed_closure_gives_jens_his_fixed_place_back(bot: Harness) -
             (ids[1],),
         ).fetchone()
     assert reminders > 0
+
+
+async def seven_holders(bot: Harness, capacity: int) -> list[int]:
+    """Thursdays with `capacity` places; people 1…7 take fixed places, 1 first."""
+    ids = await thursdays(bot, capacity=capacity)
+    for user_id in range(1, 8):
+        await person(bot, user_id, f"P{user_id}")
+        await bot.store.fixed_places.take(ids[0], user_id, NOW, bot.services.planner, 0.67)
+    return ids
+
+
+async def test_promotion_keeps_fixed_places_to_two_thirds(bot: Harness) -> None:
+    ids = await seven_holders(bot, capacity=9)  # 6 holders with a place, the seventh waits
+    first_come = [
+        await person(bot, user_id, name)
+        for user_id, name in ((20, "Maria"), (21, "Ali"), (22, "Søren"))
+    ]
+    for someone in first_come:
+        await card(someone, ids[0])
+        await someone.tap("Tilmeld mig")
+    maria, kim = first_come[0], await person(bot, 23, "Kim")
+    await card(kim, ids[0])
+    await kim.tap("⏳ Skriv mig på ventelisten")
+    assert await statuses(bot, 23, ids[:1]) == [SignupStatus.WAITLISTED]  # full: 6 + 3
+    # Maria gives back her place: it is a first-come place, so Kim gets it, not the holder.
+    bot.clock.advance(60)
+    await card(maria, ids[0])
+    await maria.tap("❌ Afmeld")
+    assert await statuses(bot, 23, ids[:1]) == [SignupStatus.CONFIRMED]
+    assert await statuses(bot, 7, ids[:1]) == [SignupStatus.WAITLISTED]
+    await bot.dispatch()
+    assert kim.last_text().startswith("🎉")
+    # A holder gives back the date: the waiting holder moves up to it.
+    holder = bot.user(2, "P2")
+    await card(holder, ids[0])
+    await holder.tap("❌ Afmeld")
+    assert await statuses(bot, 7, ids[:1]) == [SignupStatus.CONFIRMED]
+    view = await bot.store.signups.view(ids[0], 7)
+    assert view is not None and (view.confirmed, view.waitlisted) == (9, 0)
+
+
+async def test_a_change_of_places_keeps_the_cap_right(bot: Harness) -> None:
+    ids = await seven_holders(bot, capacity=6)  # 4 holders with a place, 3 wait
+    assert await statuses(bot, 5, ids[:1]) == [SignupStatus.WAITLISTED]
+    # 9 places: fixed places may take 6; the seventh holder still waits, 3 places are first come.
+    await bot.store.edits.set_capacity(ids[0], 9, NOW, bot.services.planner)
+    assert await statuses(bot, 1, ids[:1]) == [SignupStatus.CONFIRMED]
+    assert await statuses(bot, 6, ids[:1]) == [SignupStatus.CONFIRMED]
+    assert await statuses(bot, 7, ids[:1]) == [SignupStatus.WAITLISTED]
+    view = await bot.store.signups.view(ids[0], 7)
+    assert view is not None and (view.confirmed, view.waitlisted) == (6, 1)
+    maria = await person(bot, 20, "Maria")
+    await card(maria, ids[0])
+    await maria.tap("Tilmeld mig")
+    assert await statuses(bot, 20, ids[:1]) == [SignupStatus.CONFIRMED]
+    # "Denne og alle de næste" to 9 places from the next date: the same on each of its dates.
+    await bot.store.edits.capacity_following(ids[1], 9, NOW, bot.services.planner)
+    assert await statuses(bot, 6, ids[1:]) == [SignupStatus.CONFIRMED] * 7
+    assert await statuses(bot, 7, ids[1:]) == [SignupStatus.WAITLISTED] * 7
+    # Back to 6 places (cap 4): freed places stay first come while 4 or more holders have one.
+    await bot.store.edits.set_capacity(ids[0], 6, NOW, bot.services.planner)
+    for user_id in (1, 20):
+        later = (NOW + 60) * 1000  # not a double tap
+        await bot.store.signups.cancel(ids[0], user_id, NOW, bot.services.planner, tapped_ms=later)
+    view = await bot.store.signups.view(ids[0], 7)
+    assert view is not None and (view.confirmed, view.waitlisted) == (5, 1)

@@ -160,3 +160,35 @@ async def test_a_one_off_activity_has_no_other_dates_and_an_old_dates_button_is_
     for activity_id in (dates["Banko"][0] + 10_000, 0):
         await jens.tap_data(f"v1:act:dates:{activity_id}:0:0")
         assert "Den knap er gammel" in jens.last_text()
+
+
+async def test_a_typed_question_names_a_weekly_series_once_with_its_rhythm(bot: Harness) -> None:
+    centre = await bot.centre()
+    [(_, ids)] = await bot.store.series.create_many(
+        [NewSeries(centre.id, "Fællesspisning", date(2026, 12, 3), "17:30")], NOW, WEEKS
+    )
+    assert len(ids) == WEEKS
+    await bot.activity(centre, "Fællesspisning jul", local(2026, 12, 24, 17))
+    jens = bot.user(1, "Jens")
+    await jens.send("/start c-parasollen")
+    await jens.send("hvornår er fællesspisning")
+    text = jens.last_text()
+    assert "Fællesspisning er torsdag 3. december kl. 17.30 – hver uge." in text
+    shown = [(label, data) for label, data in jens.last_message().buttons() if ":show:" in data]
+    assert [label for label, _ in shown] == [
+        "Tor 17.30 · Fællesspisning",
+        "Tor 24/12 17.00 · Fællesspisning jul",
+    ]  # 2 buttons, not 9
+    await jens.tap("Tor 17.30 · Fællesspisning")  # its card reaches the other dates
+    await jens.tap("📅 Andre datoer")
+    assert len(date_buttons(jens)) == 6
+    # A date Jens has a place on is there too, marked, as on the list.
+    await bot.store.signups.join(ids[3], jens.id, NOW, bot.services.planner)
+    await jens.send("fællesspisning")
+    labels = [label for label, data in jens.last_message().buttons() if ":show:" in data]
+    assert labels == [
+        "Tor 17.30 · Fællesspisning",
+        "Tor 24/12 17.00 · Fællesspisning jul",
+        "Tor 24/12 17.30 · Fællesspisning ✅",
+    ]
+    assert jens.last_text().count("hver uge") == 1

@@ -230,3 +230,59 @@ async def test_stale_and_forged_series_buttons_change_nothing(bot: Harness) -> N
     await bot.store.series.end(series_id, date(2026, 12, 3), NOW)
     await lene.tap_data(f"v1:stf:editall:{ids[1]}:p")
     assert "Hvor?" not in lene.last_text()
+
+
+async def maria_waits(bot: Harness, count: int) -> tuple[FakeUser, FakeUser, list[int]]:
+    """One place a date; Jens has it on `count` dates from 10 December, Maria waits on each."""
+    lene, _jens, _, ids = await setup(bot, capacity=1)
+    await join(bot, 1, *ids[1 : 1 + count])
+    maria = bot.user(2, "Maria")
+    await maria.send("/start c-parasollen")
+    await join(bot, 2, *ids[1 : 1 + count])
+    return lene, maria, ids
+
+
+async def raise_places(lene: FakeUser, activity_id: int) -> None:
+    await lene.tap_data(f"v1:act:show:{activity_id}:0")
+    await lene.tap("✏️ Pladser")
+    await lene.tap("Denne og alle de næste")
+    await lene.tap_data("v1:stf:cap:5")
+
+
+async def test_moving_up_on_three_dates_is_one_message(bot: Harness) -> None:
+    lene, maria, ids = await maria_waits(bot, 3)
+    await raise_places(lene, ids[1])
+    assert await bot.dispatch() == 1
+    assert about(maria, "Godt nyt") == [
+        (
+            "🎉 Godt nyt! Du har fået en plads til Fællesspisning: torsdag 10. december,"
+            " torsdag 17. december og torsdag 24. december."
+        )
+    ]
+    assert await bot.dispatch() == 0  # nothing twice
+    assert len(about(maria, "Godt nyt")) == 1
+
+
+async def test_a_restart_before_sending_still_sends_one_message(bot: Harness) -> None:
+    lene, maria, ids = await maria_waits(bot, 3)
+    await raise_places(lene, ids[1])
+    await bot.restart()
+    assert await bot.dispatch() == 1
+    assert await bot.dispatch() == 0
+    (told,) = about(maria, "Godt nyt")
+    assert "torsdag 10. december, torsdag 17. december og torsdag 24. december" in told
+
+
+async def test_a_long_list_of_dates_is_cut_and_one_date_stays_as_before(bot: Harness) -> None:
+    lene, maria, ids = await maria_waits(bot, 8)
+    søren = bot.user(3, "Søren")
+    await søren.send("/start c-parasollen")
+    await join(bot, 1, ids[12])
+    await join(bot, 3, ids[12])  # Søren waits on one date only
+    await raise_places(lene, ids[1])
+    assert await bot.dispatch() == 2
+    (told,) = about(maria, "Godt nyt")
+    assert told.endswith("torsdag 31. december, torsdag 7. januar og 3 datoer mere.")
+    assert told.count("torsdag") == 5
+    (one,) = about(søren, "Godt nyt")
+    assert one.startswith("🎉 Godt nyt! Der blev en plads ledig til dig på Fællesspisning,")

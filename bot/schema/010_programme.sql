@@ -80,3 +80,8 @@ CREATE INDEX fixed_place_by_user ON fixed_place(user_id);
 -- A 'promoted' notice with fixed_wait = 1 is the opposite news: a new date of a fixed place
 -- was full, so the person is on its waiting list (the kind's CHECK cannot grow in SQLite).
 ALTER TABLE notification ADD COLUMN fixed_wait INTEGER NOT NULL DEFAULT 0;
+-- Part: fixed cap. The fixed share ([programme] fixed_share) a date's fixed places were signed up
+-- under; set when a fixed-place holder is signed up to the date. Promotion from the waiting list
+-- moves a waiting holder up only while the confirmed holders are below int(capacity × share), so
+-- the cap follows every change of the date's places. NULL: no holder yet, first come only.
+ALTER TABLE activity ADD COLUMN fixed_share REAL CHECK (fixed_share IS NULL OR fixed_share BETWEEN 0 AND 1);

@@ -118,22 +118,30 @@ class Activities(Domain):
 
     async def named_in(
         self, user_id: int, now: int, text: str, limit: int = 6
-    ) -> list[tuple[Activity, str]]:
+    ) -> list[tuple[Activity, str, int | None]]:
         """The user's upcoming activities (as `signups.upcoming_for`: their centres' and national
-        ones) that typed text names, with the user's sign-up status, nearest first: "hvornår er
-        fodbold" finds Fodbold. As `fold` reads them, the text holds the whole title, or a word
-        of it (3 letters or more, not a question word), or begins one or begins with one (4
-        letters or more: "fodb", "fodbolden")."""
+        ones) that typed text names, with the user's sign-up status and, for a date of a series,
+        its every_weeks (1 or 2; None for a one-off), nearest first: "hvornår er fodbold" finds
+        Fodbold. As the list, a series is there once, at its next date, and at the dates the user
+        is signed up to (or waiting for). As `fold` reads them, the text holds the whole title,
+        or a word of it (3 letters or more, not a question word), or begins one or begins with
+        one (4 letters or more: "fodb", "fodbolden")."""
         typed = _title_words(text)
         whole = f" {fold(text)} "
         if not typed and not whole.strip():
             return []
         rows = await self._all(
-            f"SELECT {_ACTIVITY}, IFNULL(s.status, 'none') AS my_status FROM {_ACTIVITY_FROM}"
+            f"SELECT {_ACTIVITY}, IFNULL(s.status, 'none') AS my_status,"
+            " (SELECT every_weeks FROM series r WHERE r.id = a.series_id) AS every_weeks"
+            f" FROM {_ACTIVITY_FROM}"
             " LEFT JOIN signup s ON s.activity_id = a.id AND s.user_id = :user"
             " WHERE a.status = 'scheduled' AND a.starts_at > :now AND (a.centre_id IS NULL"
             "   OR a.centre_id IN (SELECT centre_id FROM membership WHERE user_id = :user"
             "     UNION SELECT centre_id FROM role WHERE user_id = :user))"
+            " AND (a.series_id IS NULL OR s.status IN ('confirmed', 'waitlisted')"
+            "   OR NOT EXISTS (SELECT 1 FROM activity b WHERE b.series_id = a.series_id"
+            "     AND b.starts_at > :now AND b.status = 'scheduled'"
+            "     AND (b.starts_at < a.starts_at OR (b.starts_at = a.starts_at AND b.id < a.id))))"
             " ORDER BY a.starts_at, a.id",
             {"user": user_id, "now": now},
         )
@@ -144,7 +152,10 @@ class Activities(Domain):
             if (title and f" {title} " in whole) or any(
                 _same_word(t, w) for t in typed for w in words
             ):
-                found.append((_activity(row), str(row["my_status"])))
+                every = row["every_weeks"]
+                found.append(
+                    (_activity(row), str(row["my_status"]), None if every is None else int(every))
+                )
                 if len(found) == limit:
                     break
         return found

@@ -11,6 +11,7 @@ from bot.store.database import Domain
 from bot.store.notifications import (
     NoticeKind,
     Planner,
+    _merge_promotions,
     _notify_change,
     _notify_series,
     _notify_signups,
@@ -187,8 +188,8 @@ class Edits(Domain):
         self, activity_id: int, capacity: int | None, now: int, planner: Planner
     ) -> SeriesEdit | None:
         """Change the places of the series and of its coming dates not edited on their own, from
-        this date on; more places move people up from each date's waiting list (told as on any
-        date). None if not a running series' coming date."""
+        this date on; more places move people up from each date's waiting list (told once: one
+        message for all their dates). None if not a running series' coming date."""
 
         def work(c: sqlite3.Connection) -> SeriesEdit | None:
             row = _series_date(c, activity_id, now)
@@ -205,6 +206,8 @@ class Edits(Domain):
                 moved = _move_up(c, int(d["id"]), now, planner)
                 result.moved_up.update(p.user_id for p in moved.told)
                 result.guests.extend(moved.guests)
+            if dates:
+                _merge_promotions(c, int(row["series_id"]), [int(d["id"]) for d in dates], now)
             return result
 
         return await self._write(work)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.store.database import Domain
 from bot.store.notifications import NoticeKind, Planner, _plan_reminders
-from bot.store.signups import Promotion, _promote
+from bot.store.signups import Promotion, _promote, fixed_limit
 
 FIXED_SHARE = 0.67  # the default of [programme] fixed_share
 
@@ -48,11 +48,6 @@ class Stopped:
     promoted: tuple[Promotion, ...] = ()
 
 
-def fixed_limit(capacity: int | None, share: float) -> int | None:
-    """How many of a date's places fixed places may take (None: no limit)."""
-    return None if capacity is None else int(capacity * share + 1e-9)
-
-
 def _sign_up(
     c: sqlite3.Connection, activity_id: int, user_id: int, now: int, planner: Planner, share: float
 ) -> str:
@@ -72,6 +67,9 @@ def _sign_up(
     ).fetchone()
     if state is None or state["status"] != "scheduled" or state["starts_at"] <= now:
         return "none"
+    # The date keeps the share, so promotion (signups._move_up) holds fixed places to their cap
+    # whatever the date's places become.
+    c.execute("UPDATE activity SET fixed_share = ? WHERE id = ?", (share, activity_id))
     if state["mine"] in ("confirmed", "waitlisted"):
         return "had"
     limit = fixed_limit(state["capacity"], share)

@@ -67,6 +67,9 @@ class Notice:
     # A notice about a series' dates (changed or cancelled "Denne og alle de næste"): all the
     # person's dates of it from `activity` on; old and new values are those of `activity`.
     series_id: int | None = None
+    # A 'promoted' notice of a series' places edit: the start of each date the person moved up
+    # on (still with a place), in time order; () for a promotion on one date.
+    promoted_dates: tuple[int, ...] = ()
 
 
 CHANGE_BURST_S = 600  # changes this soon after the first reach a person as one message
@@ -209,6 +212,49 @@ def _notify_series(
         )
 
 
+def _merge_promotions(
+    c: sqlite3.Connection, series_id: int, activity_ids: list[int], now: int
+) -> None:
+    """One "🎉" message for a person who moved up on several of these dates of a series in one
+    edit (now): the first date's 'promoted' row carries the series and goes out listing them all
+    (see `_promoted_dates`); the other rows, marked with the series, are skipped. Rows, so a
+    restart between the edit and the dispatch still sends one."""
+    marks = ", ".join("?" for _ in activity_ids)
+    rows = c.execute(
+        "SELECT n.id, s.user_id FROM notification n JOIN signup s ON s.id = n.signup_id"
+        " JOIN activity a ON a.id = s.activity_id WHERE n.kind = 'promoted'"
+        " AND n.state = 'pending' AND n.series_id IS NULL AND n.fixed_wait = 0"
+        f" AND n.created_at = ? AND s.user_id IS NOT NULL AND a.id IN ({marks})"
+        " ORDER BY a.starts_at, a.id",
+        (now, *activity_ids),
+    ).fetchall()
+    per_person: dict[int, list[int]] = {}
+    for row in rows:
+        per_person.setdefault(int(row["user_id"]), []).append(int(row["id"]))
+    for first, *others in per_person.values():
+        if not others:
+            continue  # one date: the ordinary message
+        c.execute("UPDATE notification SET series_id = ? WHERE id = ?", (series_id, first))
+        c.executemany(
+            "UPDATE notification SET series_id = ?, state = 'skipped' WHERE id = ?",
+            [(series_id, n) for n in others],
+        )
+
+
+def _promoted_dates(
+    c: sqlite3.Connection, series_id: int, created_at: int, user_id: int, now: int
+) -> tuple[int, ...]:
+    """The dates a merged "🎉" message is about, where the person still has a place."""
+    rows = c.execute(
+        "SELECT a.starts_at FROM notification n JOIN signup s ON s.id = n.signup_id"
+        " JOIN activity a ON a.id = s.activity_id WHERE n.kind = 'promoted' AND n.series_id = ?"
+        " AND n.created_at = ? AND s.user_id = ? AND s.status = 'confirmed'"
+        " AND a.status = 'scheduled' AND a.starts_at > ? ORDER BY a.starts_at, a.id",
+        (series_id, created_at, user_id, now),
+    ).fetchall()
+    return tuple(int(r[0]) for r in rows)
+
+
 def _plan_reminders(c: sqlite3.Connection, signup_id: int, now: int, planner: Planner) -> None:
     """(Re)plan a confirmed sign-up's reminders from the activity's current start."""
     c.execute(
@@ -259,7 +305,7 @@ def _claim(c: sqlite3.Connection, now: int) -> Notice | None:
         " WHERE id = (SELECT id FROM notification WHERE state = 'pending' AND due_at <= ?"
         "   ORDER BY due_at, id LIMIT 1)"
         " RETURNING id, kind, offset_s, signup_id, old_starts_at, new_starts_at, old_place,"
-        " new_place, closure_id, fixed_wait, series_id",
+        " new_place, closure_id, fixed_wait, series_id, created_at",
         (now,),
     ).fetchone()
     if row is None:
@@ -270,10 +316,11 @@ def _claim(c: sqlite3.Connection, now: int) -> Notice | None:
         " JOIN user u ON u.id = s.user_id WHERE s.id = ?",
         (row["signup_id"],),
     ).fetchone()
-    closure = row["closure_id"]
+    closure, series, kind = row["closure_id"], row["series_id"], NoticeKind(row["kind"])
+    merged = series is not None and kind is NoticeKind.PROMOTED
     return Notice(
         id=int(row["id"]),
-        kind=NoticeKind(row["kind"]),
+        kind=kind,
         offset_s=int(row["offset_s"]),
         user_id=int(info["user_id"]),
         locale=str(info["locale"]),
@@ -286,7 +333,10 @@ def _claim(c: sqlite3.Connection, now: int) -> Notice | None:
         closed=tuple(closed_dates(c, closure, info["user_id"])) if closure else (),
         reason=closure_reason(c, closure) if closure else "",
         fixed_wait=bool(row["fixed_wait"]),
-        series_id=row["series_id"],
+        series_id=series,
+        promoted_dates=(
+            _promoted_dates(c, series, row["created_at"], info["user_id"], now) if merged else ()
+        ),
     )
 
 

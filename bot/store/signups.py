@@ -4,6 +4,7 @@ Never overbooked: each is one BEGIN IMMEDIATE transaction that counts and writes
 from __future__ import annotations
 
 import enum
+import json
 import sqlite3
 from dataclasses import dataclass, replace
 from typing import Any
@@ -233,18 +234,74 @@ def _promote(
     return _move_up(c, activity_id, now, planner).told
 
 
+def fixed_limit(capacity: int | None, share: float) -> int | None:
+    """How many of a date's places fixed places may take (None: no limit)."""
+    return None if capacity is None else int(capacity * share + 1e-9)
+
+
+_MOVED = (
+    " RETURNING user_id, queue_seq, (SELECT locale FROM user u WHERE u.id = user_id), id,"
+    " guest_name"
+)
+
+
+def _fair_picks(c: sqlite3.Connection, activity_id: int, capacity: int, share: float) -> str:
+    """On a date of a series with fixed places: the waiting sign-ups to move up (a JSON list of
+    ids), in turn, where a fixed-place holder moves up only while the confirmed holders are below
+    the cap; past it the next waiting person who is not a holder moves up instead (holders keep
+    their place in the queue)."""
+    holder = (
+        "EXISTS (SELECT 1 FROM fixed_place f JOIN activity a ON a.series_id = f.series_id"
+        " WHERE a.id = s.activity_id AND f.user_id = s.user_id)"
+    )
+    confirmed, fixed = c.execute(
+        f"SELECT count(*), IFNULL(sum({holder}), 0) FROM signup s"
+        " WHERE s.activity_id = ? AND s.status = 'confirmed'",
+        (activity_id,),
+    ).fetchone()
+    free = capacity - int(confirmed)
+    fixed_left = (fixed_limit(capacity, share) or 0) - int(fixed)
+    picks: list[int] = []
+    if free > 0:
+        for signup_id, is_holder in c.execute(
+            f"SELECT s.id, {holder} FROM signup s WHERE s.activity_id = ?"
+            " AND s.status = 'waitlisted' ORDER BY s.queue_seq",
+            (activity_id,),
+        ):
+            if is_holder and fixed_left <= 0:
+                continue
+            fixed_left -= 1 if is_holder else 0
+            picks.append(int(signup_id))
+            if len(picks) == free:
+                break
+    return json.dumps(picks)
+
+
 def _move_up(c: sqlite3.Connection, activity_id: int, now: int, planner: Planner) -> MovedUp:
     """`_promote`, and also the first names of counter sign-ups that moved up (no message)."""
-    rows = c.execute(
-        "UPDATE signup SET status = 'confirmed', updated_at = :now WHERE id IN ("
-        "  SELECT s.id FROM signup s WHERE s.activity_id = :a AND s.status = 'waitlisted'"
-        "  ORDER BY s.queue_seq LIMIT (SELECT CASE WHEN a.capacity IS NULL THEN -1"
-        "    ELSE max(a.capacity - (SELECT count(*) FROM signup x WHERE x.activity_id = a.id"
-        "      AND x.status = 'confirmed'), 0) END FROM activity a WHERE a.id = :a))"
-        " RETURNING user_id, queue_seq, (SELECT locale FROM user u WHERE u.id = user_id), id,"
-        " guest_name",
-        {"a": activity_id, "now": now},
-    ).fetchall()
+    # One cheap look: only a date with fixed places (fixed_share set when a holder was signed
+    # up to it, bot/store/fixed_places.py) and a limit takes the fair path.
+    fair = c.execute(
+        "SELECT capacity, fixed_share FROM activity WHERE id = ? AND fixed_share IS NOT NULL"
+        " AND capacity IS NOT NULL",
+        (activity_id,),
+    ).fetchone()
+    if fair is not None:
+        picks = _fair_picks(c, activity_id, int(fair[0]), float(fair[1]))
+        rows = c.execute(
+            "UPDATE signup SET status = 'confirmed', updated_at = ?"
+            " WHERE id IN (SELECT value FROM json_each(?))" + _MOVED,
+            (now, picks),
+        ).fetchall()
+    else:
+        rows = c.execute(
+            "UPDATE signup SET status = 'confirmed', updated_at = :now WHERE id IN ("
+            "  SELECT s.id FROM signup s WHERE s.activity_id = :a AND s.status = 'waitlisted'"
+            "  ORDER BY s.queue_seq LIMIT (SELECT CASE WHEN a.capacity IS NULL THEN -1"
+            "    ELSE max(a.capacity - (SELECT count(*) FROM signup x WHERE x.activity_id = a.id"
+            "      AND x.status = 'confirmed'), 0) END FROM activity a WHERE a.id = :a))" + _MOVED,
+            {"a": activity_id, "now": now},
+        ).fetchall()
     for row in rows:
         _add_notice(c, row[3], NoticeKind.PROMOTED, now)
         _plan_reminders(c, row[3], now, planner)
