@@ -20,6 +20,7 @@ from bot.fake_telegram import TOKEN, FakeTelegram, FakeUser
 from bot.store import Store
 from bot.store.activities import NewActivity
 from bot.store.centres import Centre
+from tests.cli_support import config  # noqa: F401 - the admin's config file, a fixture
 
 CPH = ZoneInfo("Europe/Copenhagen")
 # Saturday 28 November 2026, 10:00 in Copenhagen.
@@ -126,9 +127,9 @@ class Harness:
 
 @pytest.fixture
 async def bot(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Harness]:
-    config = load_config(write_config(tmp_path, CONFIG_EXTRA))
+    settings = load_config(write_config(tmp_path, CONFIG_EXTRA))
     fake = FakeTelegram()
-    harness = Harness(None, fake, FixedClock(NOW), config)
+    harness = Harness(None, fake, FixedClock(NOW), settings)
     await harness.start()
     try:
         yield harness

@@ -7,10 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli import main
 from bot.store import Store
+from tests.cli_support import CONFIG, run
 
-CONFIG = '[database]\npath = "admin.db"\n[bot]\ntimezone = "Europe/Copenhagen"\n'
 CPH = ZoneInfo("Europe/Copenhagen")
 
 
@@ -19,25 +18,6 @@ def ahead(days: int, form: str = "%Y-%m-%d %H:%M", hour: int = 10) -> tuple[str,
     it in `form`, and as epoch seconds."""
     moment = datetime.combine(datetime.now(CPH).date() + timedelta(days=days), time(hour), CPH)
     return moment.strftime(form), int(moment.timestamp())
-
-
-@pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("VAERESTED_BOT_TOKEN", raising=False)
-    monkeypatch.delenv("VAERESTED_CONFIG", raising=False)
-    path = tmp_path / "config.toml"
-    path.write_text(CONFIG, encoding="utf-8")
-    return path
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def activities(path: Path) -> list[tuple[str, int, int | None]]:

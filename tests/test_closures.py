@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.fake_telegram import FakeUser
 from bot.store import Store
 from bot.store.closures import closed_days
 from bot.store.roles import RoleName
+from tests.cli_support import run
 from tests.conftest import NOW, Harness, local
 
 CLI_CONFIG = '[database]\npath = "admin.db"\n[bot]\ntimezone = "Europe/Copenhagen"\n'
@@ -179,16 +179,6 @@ async def test_staff_help_and_menu_name_closed_days(bot: Harness) -> None:
 
 
 # The command line (runs on the real clock: periods from today).
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_admin_closes_lists_and_reopens_from_the_command_line(

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import extend_series
-from bot.cli import main
 from bot.store import Store
 from bot.store.series import NewSeries
 from bot.validate import AmbiguousTime, NonexistentTime
+from tests.cli_support import run
 from tests.conftest import CPH, NOW, Harness, local
 
 DAY = 86400
@@ -166,27 +166,6 @@ async def test_ending_a_series_cancels_its_dates_and_tells_those_signed_up(bot: 
 
 
 # The command line and CSV files (on the real clock, as the admin runs them).
-
-CONFIG = '[database]\npath = "admin.db"\n[bot]\ntimezone = "Europe/Copenhagen"\n'
-
-
-@pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("VAERESTED_BOT_TOKEN", raising=False)
-    monkeypatch.delenv("VAERESTED_CONFIG", raising=False)
-    path = tmp_path / "config.toml"
-    path.write_text(CONFIG, encoding="utf-8")
-    return path
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def series_dates(path: Path) -> list[tuple[str, str, str]]:
