@@ -98,6 +98,7 @@ class Action(enum.StrEnum):
     REMOVE = "rm"  # closed days: remove a closure: closure id
     FIXED = "fixed"  # activity card: take a fixed place on its series: activity id, list page
     UNFIX = "unfix"  # activity card: stop the fixed place on its series: activity id, list page
+    UNFIX_OK = "unfixok"  # "Ja, stop den" (asked first): activity id, list page
 
 
 _ALLOWED = {
@@ -112,6 +113,7 @@ _ALLOWED = {
         Action.SPEAK,
         Action.FIXED,
         Action.UNFIX,
+        Action.UNFIX_OK,
         Action.DATES,
     },
     Route.MINE: {Action.PAGE, Action.LEAVE, Action.JOIN},

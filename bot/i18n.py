@@ -107,17 +107,18 @@ class Translator:
             return self(TOMORROW_AT, time=clock)
         return self(ON_DATE, date=self.when(epoch, timezone, now))
 
-    def short_when(self, epoch: int, timezone: str, now: int) -> str:
+    def short_when(self, epoch: int, timezone: str, now: int, *, dated: bool = False) -> str:
         """When, short enough for a button: 'I dag 17.30', 'Tor 17.30' (the coming six days),
-        'Tor 10/12 17.30' (further away, so two Thursdays never read the same)."""
+        'Tor 10/12 17.30' (further away, so two Thursdays never read the same). `dated`: always
+        'Tor 3/12 17.30' (a list of one weekday's dates, where 'Tor 17.30' says not which)."""
         moment, days = _days_ahead(epoch, timezone, now)
         clock = self.clock(moment.hour, moment.minute)
-        if days == 0:
+        if days == 0 and not dated:
             return f"{self(TODAY)} {clock}"
-        if days == 1:
+        if days == 1 and not dated:
             return f"{self(TOMORROW)} {clock}"
         weekday = self(SHORT_WEEKDAYS).split()[moment.weekday()]
-        if 1 < days < 7:
+        if 1 < days < 7 and not dated:
             return f"{weekday} {clock}"
         day = format_date(moment.date(), self(SHORT_DATE_PATTERN), locale=self.locale)
         return f"{weekday} {day} {clock}"

@@ -345,7 +345,9 @@ async def dates_screen(
     text = _("📅 {title} – the next dates. Tap one to see more:", title=title)
     buttons: list[Sequence[InlineKeyboardButton]] = []
     for a, status in rows[:DATES_PAGE]:
-        label = short_when(context, a) + _MARK.get(status, "")
+        zone = a.timezone or context.config.bot.timezone
+        day = _.short_when(a.starts_at, zone, now, dated=True)  # every date one weekday
+        label = day + _MARK.get(status, "")
         buttons.append([button(label, Route.ACTIVITY, Action.SHOW, a.id, list_page)])
     has_next, prefix = len(rows) > DATES_PAGE, (activity_id, list_page)
     buttons.append(pager(Route.ACTIVITY, page, has_next, _, action=Action.DATES, prefix=prefix))

@@ -116,6 +116,9 @@ async def on_edit(update: Update, context: BotContext, scope: str = "") -> None:
             current=context._("{when}, and all the following", when=current),
         )
         step = STEPS[args[1]][-1]
+    elif scope == "one" and args[1] == "t":  # the same time buttons, on its day ("📅 Another day")
+        data.update(scope="one", day=data["same_day"])
+        step = STEPS["t"][-1]
     draft = Draft(EDIT, step, data)
     await show_step(update, context, draft)
 

@@ -6,7 +6,8 @@ Who: staff of a centre (admins: any centre). Entry: /lukket. Steps: centre (if m
 → a preview saying how many dates are cancelled and how many people are told → "✅ Luk".
 Closing cancels every date of the centre's activities in the period and tells each person
 once, in one message (bot/store/closures.py). "Fjern" ends a closure: series make dates
-there again; single activities stay cancelled.
+there again, fixed-place holders get their place back and are told once; single activities
+stay cancelled. After "Fjern" the list of closures shows "➕ Luk flere dage" and "✅ Færdig".
 State: the draft table (kind "closed"). Every tap and typed answer re-checks the role.
 Writes: closure, activity.status, notification.
 """
@@ -89,17 +90,26 @@ async def _screen(context: BotContext, draft: Draft, notice: str) -> Screen:
     centre = await context.store.centres.get(int(d["centre"]))
     assert centre is not None
     lines[-1] = "<b>" + _("🏖️ Closed days at {centre}", centre=esc(centre.name)) + "</b>"
-    if draft.step == "period":
+    if draft.step in ("period", "list"):
         today = _today(context, centre.timezone)
         closures = await context.store.closures.in_force(centre.id, since=today)
         if closures:
             lines += ["", _("Closed now:")]
+        elif draft.step == "list":
+            lines += ["", _("No closed days now.")]
         for c in closures:
             why = f" – {esc(c.reason)}" if c.reason else ""
             lines.append("• " + esc(_period(context, c.first, c.last)) + why)
-        for c in closures[:SHOWN_MAX]:
-            label = _("Remove {days}", days=f"{c.first:%d/%m}–{c.last:%d/%m}")
+        # After "Fjern" (step "list"): no typing step open, "➕ Luk flere dage" and "✅ Færdig".
+        for c in closures[: SHOWN_MAX - (draft.step == "list")]:
+            days = f"{c.first:%d/%m}–{c.last:%d/%m}"
+            label = _("Remove {days}", days=days)
             rows.append([button(label, Route.CLOSED, Action.REMOVE, c.id)])
+        if draft.step == "list":
+            more = button(_("➕ Close more days"), Route.CLOSED, Action.CENTRE, centre.id)
+            rows.append([more])
+            stop = [button(_("✅ Done"), Route.CLOSED, Action.ABORT)]
+            return Screen("\n".join(lines), keyboard([*rows, stop]))
         lines += [
             "",
             _("Which days do you close? Write for example 24/12-2/1, or one day like 24/12."),
@@ -199,7 +209,12 @@ async def on_button(update: Update, context: BotContext) -> None:
     if cb.action is Action.ABORT:
         await context.store.drafts.delete(context.user.id)
         await context.answer_query(update)
+        if draft.step == "list":  # after "Fjern": something was changed
+            return await reply(update, context, Screen(context._("✅ Done.")))
         return await reply(update, context, Screen(context._("OK – nothing was changed.")))
+    if draft.step == "list" and cb.action is Action.CENTRE:  # ➕ Luk flere dage
+        await context.answer_query(update)
+        return await _save_and_show(update, context, Draft(KIND, "period", d))
     ids = cb.ints(1)
     if draft.step == "centre" and cb.action is Action.CENTRE and ids:
         await context.answer_query(update)
@@ -250,16 +265,23 @@ async def on_remove(update: Update, context: BotContext) -> None:
     await context.answer_query(update)
     if not (await context.access()).can_manage(closure.centre_id):
         return await deny(update, context)
-    services = context.services
-    await context.store.closures.remove(
+    services, _ = context.services, context._
+    removed = await context.store.closures.remove(
         closure.id, context.now(), services.planner, services.config.programme.fixed_share
     )
-    notice = context._(
+    services.wake_dispatcher()
+    notice = _(
         "The closure {days} is removed. Weekly activities come back. Cancelled single"
         " activities stay cancelled.",
         days=esc(_period(context, closure.first, closure.last)),
     )
-    draft = Draft(KIND, "period", {"centre": closure.centre_id})
+    back = removed.back if removed is not None else 0
+    notice += "\n" + _.ngettext(
+        "{n} person has their place again and gets a message.",
+        "{n} people have their place again and get a message.",
+        back,
+    )
+    draft = Draft(KIND, "list", {"centre": closure.centre_id})
     await _save_and_show(update, context, draft, notice)
 
 
@@ -269,7 +291,12 @@ HANDLERS = [
     CallbackQueryHandler(
         on_button,
         pattern=callbacks.pattern_any(
-            Route.CLOSED, Action.CENTRE, Action.PAGE, Action.SKIP, Action.CREATE, Action.ABORT
+            Route.CLOSED,
+            Action.CENTRE,
+            Action.PAGE,
+            Action.SKIP,
+            Action.CREATE,
+            Action.ABORT,
         ),
     ),
 ]

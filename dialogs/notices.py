@@ -51,6 +51,9 @@ def render(notice: Notice, default_locale: str, default_timezone: str, now: int)
         first = _("⏰ Reminder: {title} {when}.", title=title, when=esc(day))
         text = "\n".join([first, ""] + card_lines(a, starts, _))
         return Screen(text, reminder_buttons(a.id, _))
+    if notice.kind is NoticeKind.PROMOTED and notice.closure_id is not None:  # closure removed
+        text = reopened_text(notice, a.timezone or default_timezone, now, _)
+        return Screen(text, keyboard([[see], [cannot]]))
     if notice.kind is NoticeKind.PROMOTED and notice.fixed_wait:
         text = _(
             "⏳ {title}, {when}, is full. With your fixed place you are on the waiting list."
@@ -113,7 +116,7 @@ def series_notice(
         lines.append(
             _("📍 {title} moves to {place} from {day}.", title=title, place=place, day=day)
         )
-    lines += ["", _("This goes for all your dates of it.")]
+    lines += ["", _("This applies to your dates from that day.")]
     return Screen("\n".join(lines), keyboard([[see], [cannot]]))
 
 
@@ -135,21 +138,55 @@ def closed_text(notice: Notice, timezone: str, now: int, _: Translator) -> str:
     """Closed days: every date of the person's that the closure cancelled, in one message,
     and the staff's reason."""
     centre = "<b>" + esc(notice.activity.centre_name or "") + "</b>"
-    n = len(notice.closed)
-    lines = [
-        _.ngettext(
-            "😔 {centre} is closed. So this is cancelled:",
-            "😔 {centre} is closed. So these are cancelled:",
+    dates = [d for d in notice.closed if not d.back] or list(notice.closed)
+    first, last = dates[0].first, dates[0].last
+    n = len(dates)
+    if first is None or last is None:
+        head = _.ngettext(
+            "😔 {centre} is closed. This date is cancelled:",
+            "😔 {centre} is closed. These dates are cancelled:",
             n,
             centre=centre,
         )
+    elif first == last:
+        # The days are written before the call: pybabel loses a plural whose arguments call _.
+        day = esc(_.day(first))
+        head = _.ngettext(
+            "😔 {centre} is closed on {day}. This date is cancelled:",
+            "😔 {centre} is closed on {day}. These dates are cancelled:",
+            n,
+            centre=centre,
+            day=day,
+        )
+    else:
+        since, until = esc(_.day(first)), esc(_.day(last))
+        head = _.ngettext(
+            "😔 {centre} is closed from {first} to {last}. This date is cancelled:",
+            "😔 {centre} is closed from {first} to {last}. These dates are cancelled:",
+            n,
+            centre=centre,
+            first=since,
+            last=until,
+        )
+    lines = [head] + [
+        "• <b>" + esc(d.title) + "</b>, " + esc(_.when(d.starts_at, timezone, now)) for d in dates
     ]
+    if any(d.fixed for d in dates):
+        lines.append(_("Your fixed place goes on after that."))
+    if notice.reason:
+        lines += ["", _("💬 The staff write: {reason}", reason=esc(notice.reason))]
+    return "\n".join(lines)
+
+
+def reopened_text(notice: Notice, timezone: str, now: int, _: Translator) -> str:
+    """A closure was removed: the dates where the person has their place again, once."""
+    centre = "<b>" + esc(notice.activity.centre_name or "") + "</b>"
+    lines = [_("Good news: {centre} is open after all. You have your place again:", centre=centre)]
     lines += [
         "• <b>" + esc(d.title) + "</b>, " + esc(_.when(d.starts_at, timezone, now))
         for d in notice.closed
+        if d.back
     ]
-    if notice.reason:
-        lines += ["", _("💬 The staff write: {reason}", reason=esc(notice.reason))]
     return "\n".join(lines)
 
 
@@ -236,6 +273,11 @@ async def on_not_coming(update: Update, context: BotContext) -> None:
         return await _no_place(update, context, view)
     _, a = context._, view.activity
     question = "<b>" + _("Do you want to give your place to someone else?") + "</b>"
+    assert context.user is not None
+    if await context.store.fixed_places.held(a.id, context.user.id):  # the fixed place stays
+        day = _.day_when(a.starts_at, a.timezone or context.config.bot.timezone, context.now())
+        question = "<b>" + _("Do you want to give your place {day} to someone else?", day=day)
+        question += "</b>\n" + _("Your fixed place continues.")
     lines = card_lines(a, when(context, a), _) + ["", question]
     # "Ja" on top: a second tap on "Jeg kan ikke komme" (the lower button) lands on "Nej".
     rows = [

@@ -111,7 +111,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         return await abort(update, context)
     if cb.action is Action.BACK:
         return await go_back(update, context, draft)
-    if expected.get(cb.action) != draft.step:
+    another_day = cb.action is Action.OTHER_DAY and draft.step == "time"  # a series' one date
+    if expected.get(cb.action) != draft.step and not another_day:
         notice = context._("That button is out of date – here is where you are.")
         return await show_step(update, context, draft, notice)
     await _apply(update, context, draft, cb.action, args)
@@ -134,7 +135,8 @@ async def _apply(
         chosen = await _with_centre(context, draft, cid)
         return await show_step(update, context, next_step(chosen, chosen.data))
     if action is Action.OTHER_DAY:
-        return await show_step(update, context, Draft(draft.kind, "otherday", d))
+        step = "day" if draft.step == "time" else "otherday"  # from the time: the day buttons
+        return await show_step(update, context, Draft(draft.kind, step, d))
     if action is Action.DAY:  # a day, or (from "5.12: time or date?") a day and a time
         clock = args[1] if len(args) > 1 else ""
         return await _got_day(update, context, draft, value, typed=False, clock=clock)

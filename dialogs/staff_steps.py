@@ -127,6 +127,8 @@ async def render_step(context: BotContext, draft: Draft, problem: str = "") -> S
         lines.append(_("What time does it start? Tap one, or write it, like 14.30."))
         flat = [button(_.clock(h, 0), Route.STAFF, Action.TIME, f"{h:02d}00") for h in TIMES]
         rows += [flat[i : i + 4] for i in range(0, len(flat), 4)]
+        if d.get("scope") == "one":  # one date of a series: it may move to another day too
+            rows.append([button(_("📅 Another day"), Route.STAFF, Action.OTHER_DAY)])
     elif step == "repeat":
         lines.append(_("Does it repeat?"))
         rows += [

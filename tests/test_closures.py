@@ -10,6 +10,7 @@ from bot.fake_telegram import FakeUser
 from bot.store import Store
 from bot.store.closures import closed_days
 from bot.store.roles import RoleName
+from bot.store.series import NewSeries
 from tests.cli_support import run
 from tests.conftest import NOW, Harness, local
 
@@ -48,7 +49,7 @@ async def statuses(bot: Harness, ids: list[int]) -> list[str]:
 
 
 def closed_messages(jens: FakeUser) -> list[str]:
-    return [t for t in jens.texts() if "holder lukket" in t]
+    return [t for t in jens.texts() if "er lukket" in t]
 
 
 async def test_closing_christmas_cancels_the_dates_and_tells_jens_once(bot: Harness) -> None:
@@ -66,7 +67,11 @@ async def test_closing_christmas_cancels_the_dates_and_tells_jens_once(bot: Harn
     assert await statuses(bot, ids) == ["cancelled", "cancelled", "cancelled", "scheduled"]
     assert await bot.dispatch() == 1
     (message,) = closed_messages(jens)
-    assert message.startswith("😔 Café Parasollen holder lukket. Derfor er de her aflyst:")
+    assert message.startswith(
+        "😔 Café Parasollen er lukket fra torsdag 24. december til lørdag 2. januar."
+        " Disse datoer er aflyst:"
+    )
+    assert "faste plads" not in message  # Jens has no fixed place here
     assert "• Julefrokost, torsdag 24. december kl. 12.00" in message
     assert "• Morgenmad, lørdag 2. januar 2027 kl. 09.00" in message
     assert "Fællesspisning" not in message and "Fodbold" not in message
@@ -243,3 +248,107 @@ def test_the_admin_closes_lists_and_reopens_from_the_command_line(
     import asyncio
 
     assert asyncio.run(statuses()) == ["cancelled", "scheduled"]
+
+
+# A persona walk of the closed-days flow: removing a closure, the notice's words, the step after.
+
+
+async def weekly_christmas(bot: Harness) -> tuple[FakeUser, FakeUser, FakeUser, list[int]]:
+    """Fællesspisning every Thursday 17.30; Jens has a fixed place, Maria signed up to 24/12."""
+    centre = await bot.centre()
+    await bot.store.roles.grant(50, RoleName.STAFF, centre.id, NOW)
+    lene, jens, maria = bot.user(50, "Lene"), bot.user(1, "Jens"), bot.user(2, "Maria")
+    await lene.send("/start")
+    await jens.send("/start c-parasollen")
+    await maria.send("/start c-parasollen")
+    new = NewSeries(centre.id, "Fællesspisning", date(2026, 12, 3), "17:30", capacity=20)
+    _, ids = await bot.store.series.create(new, NOW, 8)
+    planner = bot.services.planner
+    assert await bot.store.fixed_places.take(ids[0], 1, NOW, planner, 0.67) is not None
+    await bot.store.signups.join(ids[3], 2, NOW, planner)  # 24 December
+    return lene, jens, maria, ids
+
+
+async def remove_the_closure(lene: FakeUser) -> None:
+    await lene.send("/lukket")
+    (label,) = [b for b, _ in lene.last_message().buttons() if b.startswith("Fjern")]
+    await lene.tap(label)
+
+
+def reopened(someone: FakeUser) -> list[str]:
+    return [t for t in someone.texts() if "åbent alligevel" in t]
+
+
+async def test_removing_a_closure_tells_jens_once_that_his_place_is_back(bot: Harness) -> None:
+    lene, jens, maria, _ = await weekly_christmas(bot)
+    await close_christmas(lene)
+    await lene.tap("✅ Luk")
+    assert await bot.dispatch() == 2  # Jens and Maria: "… aflyst"
+    await remove_the_closure(lene)
+    assert "1 person har sin plads igen og får besked." in lene.last_text()
+    await bot.restart()  # the message is kept over a restart …
+    assert await bot.dispatch() == 1
+    await bot.restart()
+    assert await bot.dispatch() == 0  # … and sent once
+    (message,) = reopened(jens)
+    assert message.startswith(
+        "Godt nyt: Café Parasollen har åbent alligevel. Du har din plads igen:\n"
+        "• Fællesspisning, torsdag 24. december kl. 17.30\n"
+        "• Fællesspisning, torsdag 31. december kl. 17.30"
+    )
+    assert reopened(maria) == []  # her place was not kept: no "Godt nyt"
+    await lene.send("/lukket")
+    (label,) = [b for b, _ in lene.last_message().buttons() if b.startswith("Fjern")] or [""]
+    assert label == ""  # nothing left to remove: no second message either way
+    assert await bot.dispatch() == 0
+
+
+async def test_the_closure_notice_says_the_period_and_that_a_fixed_place_goes_on(
+    bot: Harness,
+) -> None:
+    lene, jens, maria, _ = await weekly_christmas(bot)
+    await close_christmas(lene)
+    await lene.tap("✅ Luk")
+    assert await bot.dispatch() == 2
+    (told,) = closed_messages(jens)
+    assert told.startswith(
+        "😔 Café Parasollen er lukket fra torsdag 24. december til lørdag 2. januar."
+        " Disse datoer er aflyst:\n• Fællesspisning, torsdag 24. december kl. 17.30"
+    )
+    assert "\nBagefter har du din faste plads igen.\n" in told
+    (her,) = closed_messages(maria)
+    assert "Denne dato er aflyst:" in her and "faste plads" not in her
+
+
+async def test_one_closed_day_is_said_as_one_day(bot: Harness) -> None:
+    lene, _, maria, _ = await weekly_christmas(bot)
+    await lene.send("/lukket")
+    await lene.send("24/12")
+    await lene.tap("Spring over")
+    await lene.tap("✅ Luk")
+    await bot.dispatch()
+    (her,) = closed_messages(maria)
+    assert her.startswith(
+        "😔 Café Parasollen er lukket torsdag 24. december. Denne dato er aflyst:"
+    )
+
+
+async def test_after_removing_lene_is_not_left_typing_a_period(bot: Harness) -> None:
+    lene, _, _ = await christmas(bot)
+    await close_christmas(lene)
+    await lene.tap("✅ Luk")
+    await remove_the_closure(lene)
+    after = lene.last_text()
+    assert "Aktiviteter hver uge kommer igen" in after
+    assert "Hvilke dage holder I lukket?" not in after
+    assert "Ingen lukkedage lige nu." in after
+    labels = [b for b, _ in lene.last_message().buttons()]
+    assert labels == ["➕ Luk flere dage", "✅ Færdig"]
+    await lene.send("jul")  # typed now: not read as a period
+    assert lene.last_text().startswith("Tryk på en af knapperne.")
+    await lene.tap("➕ Luk flere dage")
+    assert "Hvilke dage holder I lukket?" in lene.last_text()
+    await lene.send("31/12")
+    assert "Lukket: torsdag 31. december\n" in lene.last_text()
+    await lene.tap("✖️ Afbryd")
+    assert await bot.store.closures.in_force() == []

@@ -57,11 +57,12 @@ async def test_a_fixed_place_signs_up_for_every_date_and_each_new_one(bot: Harne
     await card(jens, ids[2])
     await jens.tap("🔁 Fast plads hver gang")
     assert jens.last_text().endswith(
-        "🔁 Du har fast plads hver gang.\n\n"
-        "🔁 Nu har du fast plads til Fællesspisning.\n"
-        "Du er tilmeldt 8 datoer.\n"
-        "Nye datoer kommer af sig selv. Kan du ikke komme en dag? Så afmeld bare den dag."
+        "🔁 Nu har du fast plads til Fællesspisning hver torsdag.\n"
+        "Du er tilmeldt 8 datoer, fra torsdag 3. december.\n"
+        "Nye datoer får du med af sig selv."
     )
+    assert "Du har fast plads hver gang" not in jens.last_text()  # said once, not twice
+    assert "Du er tilmeldt. Vi ses" not in jens.last_text()
     assert "Stop fast plads" in [b for b, _ in jens.last_message().buttons()]
     assert await statuses(bot, 1, ids) == [SignupStatus.CONFIRMED] * 8
     new_id = await next_week(bot)
@@ -148,12 +149,18 @@ async def test_stop_gives_the_coming_dates_back_kindly(bot: Harness) -> None:
     await bot.store.signups.join(ids[0], 2, NOW, bot.services.planner)  # the waiting list
     await card(jens, ids[0])
     await jens.tap("Stop fast plads")
-    assert jens.last_text().endswith(
-        "Du har ikke fast plads til Fællesspisning mere.\n"
-        "Vi har givet dine 8 næste datoer videre til andre.\n"
-        "Du er altid velkommen til at tilmelde dig en enkelt gang."
+    assert jens.last_text() == (
+        "Vil du stoppe din faste plads til Fællesspisning?\n"
+        "Så giver vi dine 8 næste datoer videre."
     )
-    assert "🔁 Fast plads hver gang" in [b for b, _ in jens.last_message().buttons()]
+    assert await statuses(bot, 1, ids) == [SignupStatus.CONFIRMED] * 8  # nothing yet
+    await jens.tap("Ja, stop den")
+    assert jens.last_text() == (
+        "Din faste plads er stoppet.\n"
+        "En fra ventelisten fik din plads på 1 dato.\n"
+        "Var det en fejl? Tryk på ↩️ Fortryd."
+    )
+    assert "↩️ Fortryd" in [b for b, _ in jens.last_message().buttons()]
     assert await statuses(bot, 1, ids) == [SignupStatus.CANCELLED] * 8
     await bot.dispatch()
     assert maria.last_text().startswith("🎉")  # she moved up to Jens' place
@@ -298,3 +305,62 @@ async def test_a_change_of_places_keeps_the_cap_right(bot: Harness) -> None:
         await bot.store.signups.cancel(ids[0], user_id, NOW, bot.services.planner, tapped_ms=later)
     view = await bot.store.signups.view(ids[0], 7)
     assert view is not None and (view.confirmed, view.waitlisted) == (5, 1)
+
+
+async def test_an_old_stop_button_asks_first_and_every_tap_gets_words(bot: Harness) -> None:
+    ids = await thursdays(bot, capacity=20)
+    maria = await person(bot, 2, "Maria")
+    await card(maria, ids[0])
+    await maria.tap("🔁 Fast plads hver gang")
+    (old_stop,) = [d for b, d in maria.last_message().buttons() if b == "Stop fast plads"]
+    # A week on, the first date is past; Maria taps "Stop fast plads" on the old card.
+    bot.clock.now = lambda: NOW + 7 * DAY  # type: ignore[method-assign]
+    await maria.tap_data(old_stop)
+    assert maria.last_text() == (
+        "Vil du stoppe din faste plads til Fællesspisning?\n"
+        "Så giver vi dine 7 næste datoer videre."
+    )
+    assert await statuses(bot, 2, ids[1:]) == [SignupStatus.CONFIRMED] * 7  # nothing gone
+    await maria.tap("Nej, behold den")
+    assert "Du har fast plads hver gang" in maria.last_text()
+    assert "torsdag 10. december" in maria.last_text()  # the series' next date
+    # The old button again, after she stopped it: words, and the next date to take it again.
+    await maria.tap("Stop fast plads")
+    await maria.tap("Ja, stop den")
+    await maria.tap_data(old_stop)
+    assert "Du har ikke fast plads til Fællesspisning." in maria.last_text()
+
+
+async def test_undo_takes_the_fixed_place_again_and_nobody_waiting_is_not_claimed(
+    bot: Harness,
+) -> None:
+    ids = await thursdays(bot, capacity=20)
+    jens = await person(bot, 1, "Jens")
+    await card(jens, ids[0])
+    await jens.tap("🔁 Fast plads hver gang")
+    await jens.tap("Stop fast plads")
+    await jens.tap("Ja, stop den")
+    assert jens.last_text() == ("Din faste plads er stoppet.\nVar det en fejl? Tryk på ↩️ Fortryd.")
+    assert await statuses(bot, 1, ids) == [SignupStatus.CANCELLED] * 8
+    await jens.tap("↩️ Fortryd")
+    assert "🔁 Nu har du fast plads til Fællesspisning hver torsdag." in jens.last_text()
+    assert await statuses(bot, 1, ids) == [SignupStatus.CONFIRMED] * 8
+    new_id = await next_week(bot)
+    assert await statuses(bot, 1, [new_id]) == [SignupStatus.CONFIRMED]
+
+
+async def test_not_coming_for_a_holder_says_the_fixed_place_stays(bot: Harness) -> None:
+    ids = await thursdays(bot, capacity=20)
+    jens = await person(bot, 1, "Jens")
+    await card(jens, ids[0])
+    await jens.tap("🔁 Fast plads hver gang")
+    await jens.tap_data(callbacks.encode(Route.REMINDER, Action.NOT_COMING, ids[0]))
+    assert (
+        "Vil du give din plads torsdag 3. december kl. 17.30 til en anden?\n"
+        "Din faste plads fortsætter."
+    ) in jens.last_text()
+    maria = await person(bot, 2, "Maria")
+    await bot.store.signups.join(ids[0], 2, NOW, bot.services.planner)
+    await maria.tap_data(callbacks.encode(Route.REMINDER, Action.NOT_COMING, ids[0]))
+    assert "Vil du give din plads til en anden?" in maria.last_text()
+    assert "fast plads" not in maria.last_text()

@@ -108,7 +108,7 @@ async def test_other_dates_lists_every_date_of_the_series_two_taps_from_its_card
     assert "Fællesspisning" in jens.last_text() and "de næste datoer" in jens.last_text()
     first = date_buttons(jens)
     assert len(first) == 6  # at most six to a page
-    assert [label for label, _ in first][:2] == ["Tor 17.30", "Tor 10/12 17.30"]
+    assert [label for label, _ in first][:2] == ["Tor 3/12 17.30", "Tor 10/12 17.30"]
     assert [data.split(":")[3] for _, data in first] == [
         str(i) for i in dates["Fællesspisning"][:6]
     ]
@@ -192,3 +192,16 @@ async def test_a_typed_question_names_a_weekly_series_once_with_its_rhythm(bot: 
         "Tor 24/12 17.30 · Fællesspisning ✅",
     ]
     assert jens.last_text().count("hver uge") == 1
+
+
+async def test_other_dates_always_say_the_day_even_today_and_this_week(bot: Harness) -> None:
+    """Fodbold is today (Saturday 28 November): on its 📅 Andre datoer every date says which
+    Saturday it is — "Lør 28/11 14.00", not "I dag 14.00" next to "Lør 5/12 14.00"."""
+    await programme(bot)
+    jens = bot.user(1, "Jens")
+    await jens.send("/start c-parasollen")
+    await jens.send("/aktiviteter")
+    await jens.tap("Fodbold")
+    await jens.tap("📅 Andre datoer")
+    labels = [label for label, _ in date_buttons(jens)]
+    assert labels[:3] == ["Lør 28/11 14.00", "Lør 5/12 14.00", "Lør 12/12 14.00"]

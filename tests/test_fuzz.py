@@ -141,6 +141,7 @@ SHAPES = {
         "say": "N",
         "fixed": "N N",
         "unfix": "N N",
+        "unfixok": "N N",
         "dates": "N N N",
     },
     "ctr": {"page": "N", "join": "N", "nat": "", "grp": "N N"},

@@ -286,3 +286,45 @@ async def test_a_long_list_of_dates_is_cut_and_one_date_stays_as_before(bot: Har
     assert told.count("torsdag") == 5
     (one,) = about(søren, "Godt nyt")
     assert one.startswith("🎉 Godt nyt! Der blev en plads ledig til dig på Fællesspisning,")
+
+
+async def test_two_series_edits_in_a_burst_tell_from_the_first_changed_date(bot: Harness) -> None:
+    """Lene moves 24 December on, then (within ten minutes) 17 December on: Jens's one message
+    starts at 17 December, and says it is about his dates from that day (not all of them)."""
+    lene, jens, _, ids = await setup(bot)
+    await join(bot, 1, ids[1], ids[2], ids[3])
+    for activity_id, at in ((ids[3], "18.00"), (ids[2], "18.30")):
+        await lene.tap_data(f"v1:act:show:{activity_id}:0")
+        await lene.tap("✏️ Tid")
+        await lene.tap("Denne og alle de næste")
+        await lene.send(at)
+    bot.clock.advance(10 * 60)
+    assert await bot.dispatch() == 1
+    assert await bot.dispatch() == 0
+    (told,) = about(jens, "flytter")
+    assert told.startswith("🕐 Fællesspisning flytter til kl. 18.30 fra torsdag 17. december.")
+    assert told.endswith("Det gælder dine datoer fra den dag.")
+    assert "alle dine datoer" not in told
+
+
+async def test_only_this_time_offers_the_same_time_buttons_and_another_day(bot: Harness) -> None:
+    """✏️ Tid on one date of a series shows the time buttons of "Denne og alle de næste" (on the
+    date's own day), plus "📅 En anden dag" for moving it to another day."""
+    lene, _jens, _, ids = await setup(bot)
+    await join(bot, 1, ids[1])
+    await lene.tap_data(f"v1:act:show:{ids[1]}:0")
+    await lene.tap("✏️ Tid")
+    await lene.tap("Kun denne gang")
+    labels = [label for label, _ in lene.last_message().buttons()]
+    assert "18.00" in labels and "📅 En anden dag" in labels
+    await lene.tap("18.00")
+    assert (await dates(bot, ids[:3]))[1][0] == "2026-12-10 18:00"
+    assert flags(bot, ids[:3]) == [0, 1, 0]
+    await lene.tap_data(f"v1:act:show:{ids[2]}:0")
+    await lene.tap("✏️ Tid")
+    await lene.tap("Kun denne gang")
+    await lene.tap("📅 En anden dag")
+    assert "Samme dag (torsdag 17. december)" in [t for t, _ in lene.last_message().buttons()]
+    await lene.send("19/12")
+    await lene.tap("17.00")
+    assert (await dates(bot, ids[:3]))[2][0] == "2026-12-19 17:00"

@@ -5,6 +5,7 @@ series job asks `closed_days` inside its own transaction)."""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -45,6 +46,7 @@ class Closure:
     last: date
     reason: str
     cancelled: int  # how many dates it cancelled
+    back: int = 0  # remove: people who got their place back (each told once)
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,15 @@ class ClosurePreview:
 
 @dataclass(frozen=True)
 class ClosedDate:
-    """One of a person's dates a closure cancelled, for the notice."""
+    """One of a person's dates a closure cancelled, for the notice (a 'cancelled' row of the
+    closure: the dates still cancelled; a 'promoted' row: the dates that came back)."""
 
     title: str
     starts_at: int
+    back: bool = False  # the closure was removed, the date is on and the person has a place
+    fixed: bool = False  # the person has a fixed place on the date's series
+    first: date | None = None  # the closure's period
+    last: date | None = None
 
 
 _CLOSURE = (
@@ -121,14 +128,50 @@ def _people(c: sqlite3.Connection, activity_ids: list[int]) -> list[tuple[int, i
 def closed_dates(c: sqlite3.Connection, closure_id: int, user_id: int) -> list[ClosedDate]:
     """The person's dates (signed up or waiting) that the closure cancelled, in time order."""
     rows = c.execute(
-        "SELECT a.title, a.starts_at FROM closure_activity ca"
+        "SELECT a.title, a.starts_at,"
+        " k.removed_at IS NOT NULL AND a.status = 'scheduled' AND s.status = 'confirmed',"
+        " EXISTS (SELECT 1 FROM fixed_place f WHERE f.series_id = a.series_id"
+        "   AND f.user_id = s.user_id), k.first_day, k.last_day"
+        " FROM closure_activity ca JOIN closure k ON k.id = ca.closure_id"
         " JOIN activity a ON a.id = ca.activity_id"
         " JOIN signup s ON s.activity_id = a.id AND s.user_id = ?"
         " WHERE ca.closure_id = ? AND s.status IN ('confirmed', 'waitlisted')"
         " ORDER BY a.starts_at, a.id",
         (user_id, closure_id),
     ).fetchall()
-    return [ClosedDate(str(r[0]), int(r[1])) for r in rows]
+    return [
+        ClosedDate(
+            str(r[0]),
+            int(r[1]),
+            bool(r[2]),
+            bool(r[3]),
+            date.fromisoformat(r[4]),
+            date.fromisoformat(r[5]),
+        )
+        for r in rows
+    ]
+
+
+def _tell_back(c: sqlite3.Connection, closure_id: int, users: list[int], now: int) -> int:
+    """Inside remove's transaction: one 'promoted' notice of the closure to each person who has
+    a place again on a date it cancelled ("Godt nyt … har åbent alligevel"); how many."""
+    told = 0
+    for user_id in dict.fromkeys(users):
+        row = c.execute(
+            "SELECT s.id FROM closure_activity ca JOIN activity a ON a.id = ca.activity_id"
+            " JOIN signup s ON s.activity_id = a.id AND s.user_id = ?"
+            " WHERE ca.closure_id = ? AND a.status = 'scheduled' AND s.status = 'confirmed'"
+            " ORDER BY a.starts_at, a.id LIMIT 1",
+            (user_id, closure_id),
+        ).fetchone()
+        if row is not None:
+            c.execute(
+                "INSERT INTO notification(signup_id, kind, due_at, created_at, closure_id)"
+                " VALUES (?, 'promoted', ?, ?, ?)",
+                (row[0], now, now, closure_id),
+            )
+            told += 1
+    return told
 
 
 def closure_reason(c: sqlite3.Connection, closure_id: int) -> str:
@@ -217,8 +260,9 @@ class Closures(Domain):
         the people on them were told it was cancelled, but fixed-place holders get their place
         back, with reminders) unless another closure still covers them, and series make the
         dates they skipped (fixed-place holders signed up to them too); single activities it
-        cancelled stay cancelled. None if there is no such closure in force. Without a planner,
-        no reminders are planned (as series.extend)."""
+        cancelled stay cancelled. Each person with a place again is told once (`back`: how
+        many). None if there is no such closure in force. Without a planner, no reminders are
+        planned (as series.extend)."""
         # Imported here: series and notifications import this module.
         from bot.store.fixed_places import (
             FIXED_SHARE,
@@ -267,6 +311,7 @@ class Closures(Domain):
             if remake_dates(c, closure.centre_id, closure.first, closure.last, now):
                 fill_new_dates(c, last, now, plan, share)
             sign_up_again(c, holders, now, plan, share)
-            return closure
+            told = _tell_back(c, closure_id, [u for _, u in holders], now)
+            return dataclasses.replace(closure, back=told)
 
         return await self._write(work)

@@ -38,6 +38,8 @@ class Taken:
     already: bool  # they had it before
     confirmed: int  # coming dates with a place (new or from before)
     waiting: tuple[int, ...]  # starts_at of the coming dates where they are on the waiting list
+    first: int | None = None  # starts_at of the first coming date with a place
+    every_weeks: int = 1
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,17 @@ class Stopped:
     title: str
     given_back: int  # coming dates given back
     promoted: tuple[Promotion, ...] = ()
+
+
+@dataclass(frozen=True)
+class Holding:
+    """The series of a date (even a past one), seen by one person: before "Stop fast plads"."""
+
+    series_id: int
+    title: str
+    held: bool  # the person has a fixed place on it
+    coming: int  # their coming dates of it (place or waiting list)
+    next_id: int | None  # the series' next open date
 
 
 def _sign_up(
@@ -148,7 +161,8 @@ class FixedPlaces(Domain):
 
         def work(c: sqlite3.Connection) -> Taken | None:
             s = c.execute(
-                "SELECT s.id, s.title FROM activity a JOIN series s ON s.id = a.series_id"
+                "SELECT s.id, s.title, s.every_weeks FROM activity a"
+                " JOIN series s ON s.id = a.series_id"
                 " WHERE a.id = ? AND a.status = 'scheduled' AND a.starts_at > ?"
                 " AND s.ended_at IS NULL",
                 (activity_id, now),
@@ -160,7 +174,7 @@ class FixedPlaces(Domain):
                 " ON CONFLICT DO NOTHING",
                 (s["id"], user_id, now),
             )
-            confirmed, waiting = 0, []
+            confirmed, waiting, first = 0, [], None
             for date in c.execute(_COMING, (s["id"], now)).fetchall():
                 _sign_up(c, date["id"], user_id, now, planner, share)
                 mine = c.execute(
@@ -169,9 +183,12 @@ class FixedPlaces(Domain):
                 ).fetchone()
                 if mine is not None and mine["status"] == "confirmed":
                     confirmed += 1
+                    first = first or int(date["starts_at"])
                 elif mine is not None and mine["status"] == "waitlisted":
                     waiting.append(int(date["starts_at"]))
-            return Taken(s["id"], s["title"], cur.rowcount == 0, confirmed, tuple(waiting))
+            already = cur.rowcount == 0
+            every = int(s["every_weeks"])
+            return Taken(s["id"], s["title"], already, confirmed, tuple(waiting), first, every)
 
         return await self._write(work)
 
@@ -211,6 +228,26 @@ class FixedPlaces(Domain):
             return Stopped(s["id"], s["title"], len(gone), tuple(promoted))
 
         return await self._write(work)
+
+    async def holding(self, activity_id: int, user_id: int, now: int) -> Holding | None:
+        """The series of this date (past or coming) as the person holds it; None if the date
+        is of no series."""
+        row = await self._one(
+            "SELECT s.id, s.title, EXISTS (SELECT 1 FROM fixed_place f WHERE f.series_id = s.id"
+            "   AND f.user_id = :u) AS held,"
+            " (SELECT count(*) FROM activity d JOIN signup x ON x.activity_id = d.id"
+            "   AND x.user_id = :u AND x.status IN ('confirmed', 'waitlisted')"
+            "   WHERE d.series_id = s.id AND d.status = 'scheduled' AND d.starts_at > :now)"
+            "   AS coming,"
+            " (SELECT d.id FROM activity d WHERE d.series_id = s.id AND d.status = 'scheduled'"
+            "   AND d.starts_at > :now ORDER BY d.starts_at LIMIT 1) AS next_id"
+            " FROM activity a JOIN series s ON s.id = a.series_id WHERE a.id = :a",
+            {"u": user_id, "now": now, "a": activity_id},
+        )
+        if row is None:
+            return None
+        next_id = None if row["next_id"] is None else int(row["next_id"])
+        return Holding(row["id"], row["title"], bool(row["held"]), row["coming"], next_id)
 
     async def held(self, activity_id: int, user_id: int) -> bool | None:
         """Whether the person has a fixed place on this date's series; None if the date is not

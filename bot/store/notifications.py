@@ -172,11 +172,17 @@ def _notify_series(
     date's time and place before and after) or cancelled from this sign-up's date on. A pending
     one of the same kind (a second edit within the burst) takes the new values instead."""
     row = c.execute(
-        "SELECT n.id, n.created_at, n.old_starts_at, n.old_place FROM notification n"
-        " JOIN signup s ON s.id = n.signup_id WHERE n.series_id = ? AND n.kind = ?"
-        " AND n.state = 'pending' AND s.user_id = (SELECT user_id FROM signup WHERE id = ?)",
+        "SELECT n.id, n.created_at, n.old_starts_at, n.old_place,"
+        " a.starts_at > b.starts_at AS later FROM notification n JOIN signup s ON s.id = n.signup_id"
+        " JOIN activity a ON a.id = s.activity_id, signup t JOIN activity b ON b.id = t.activity_id"
+        " WHERE n.series_id = ? AND n.kind = ? AND n.state = 'pending' AND t.id = ?"
+        " AND s.user_id = t.user_id",
         (series_id, kind.value, signup_id),
     ).fetchone()
+    fresh = row is None or bool(row["later"])  # `change.before` is the first date's old value
+    if row is not None and row["later"]:
+        # A second edit within the burst from an earlier date: the notice now starts there.
+        c.execute("UPDATE notification SET signup_id = ? WHERE id = ?", (signup_id, row["id"]))
     if change is None:
         if row is None:
             c.execute(
@@ -186,8 +192,8 @@ def _notify_series(
             )
         return
     (before, after), first = change, now if row is None else int(row["created_at"])
-    old_start = before[0] if row is None or row["old_starts_at"] is None else row["old_starts_at"]
-    old_place = before[1] if row is None or row["old_place"] is None else row["old_place"]
+    old_start = before[0] if fresh or row["old_starts_at"] is None else row["old_starts_at"]
+    old_place = before[1] if fresh or row["old_place"] is None else row["old_place"]
     moved, placed = old_start != after[0], old_place != after[1]
     due = max(now, min(first + CHANGE_BURST_S, min(old_start, after[0]) - CHANGE_LEAD_S))
     values = (
