@@ -18,6 +18,8 @@ SUPPORTED_LOCALES = ("da", "en")
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_DIGEST_AT = re.compile(r"^\s*(mon|tue|wed|thu|fri|sat|sun)\s+([01]\d|2[0-3]):([0-5]\d)\s*$")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -72,6 +74,17 @@ class ProgrammeConfig:
 
 
 @dataclass(frozen=True)
+class CareConfig:
+    """Noticing who has not been seen for a while (issue 14); durations in seconds."""
+
+    regular_visits: int = 3  # a regular: seen in at least this many different weeks …
+    regular_window: int = 70 * 86400  # … of this last stretch of time
+    quiet_after: int = 21 * 86400  # a regular not seen for this long is "not seen lately"
+    digest_at: tuple[int, int] = (0, 600)  # the weekly digest: (weekday 0 = Monday, minutes)
+    greeting_every: int = 28 * 86400  # at most one greeting per person and centre this often
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig
     database: DatabaseConfig
@@ -80,6 +93,7 @@ class Config:
     broadcast: BroadcastConfig
     privacy: PrivacyConfig
     programme: ProgrammeConfig = ProgrammeConfig(weeks_ahead=8)
+    care: CareConfig = CareConfig()
 
 
 _SCHEMA: dict[str, dict[str, object]] = {
@@ -99,6 +113,13 @@ _SCHEMA: dict[str, dict[str, object]] = {
     "broadcast": {"rate_per_second": 25},
     "privacy": {"forget_after": "365d"},
     "programme": {"weeks_ahead": 8, "fixed_share": 0.67},
+    "care": {
+        "regular_visits": 3,
+        "regular_window": "70d",
+        "quiet_after": "21d",
+        "digest_at": "mon 10:00",
+        "greeting_every": "28d",
+    },
 }
 
 
@@ -173,6 +194,35 @@ def _build(v: dict[str, dict[str, object]], base: Path, require_token: bool) -> 
             weeks_ahead=_weeks_ahead(v["programme"]["weeks_ahead"]),
             fixed_share=_fixed_share(v["programme"]["fixed_share"]),
         ),
+        care=_care(v["care"]),
+    )
+
+
+def _care(c: dict[str, object]) -> CareConfig:
+    visits = c["regular_visits"]
+    if isinstance(visits, bool) or not isinstance(visits, int) or not 1 <= visits <= 52:
+        raise ConfigError("[care] regular_visits must be a whole number of weeks from 1 to 52")
+    durations = {}
+    for key in ("regular_window", "quiet_after", "greeting_every"):
+        try:
+            durations[key] = parse_duration(c[key])  # type: ignore[arg-type]
+        except ValueError:
+            raise ConfigError(
+                f'[care] {key}: cannot read duration {c[key]!r} (use e.g. "21d", "90s")'
+            ) from None
+    if durations["quiet_after"] >= durations["regular_window"]:
+        raise ConfigError("[care] quiet_after must be shorter than [care] regular_window")
+    text = c["digest_at"]
+    match = _DIGEST_AT.match(text) if isinstance(text, str) else None
+    if not match:
+        raise ConfigError(f'[care] digest_at: cannot read {text!r} (use e.g. "mon 10:00")')
+    day, hour, minute = match.groups()
+    return CareConfig(
+        regular_visits=visits,
+        regular_window=durations["regular_window"],
+        quiet_after=durations["quiet_after"],
+        digest_at=(_WEEKDAYS.index(day), int(hour) * 60 + int(minute)),
+        greeting_every=durations["greeting_every"],
     )
 
 

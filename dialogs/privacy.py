@@ -104,6 +104,7 @@ def _staff_lines(context: BotContext, data: dict[str, Any]) -> list[str]:
         ("invitations_made", N_("• Invitation links you made: {n}")),
         ("invitations_used", N_("• Invitation links you used: {n}")),
         ("answers_written", N_("• Messages from users you answered: {n}")),
+        ("care_marks_made", N_("• People you marked as talked to or not now: {n}")),
     ]
     lines += [_(text, n=len(data[key])) for key, text in counts if data[key]]
     return lines
@@ -125,6 +126,9 @@ async def cmd_my_data(update: Update, context: BotContext) -> None:
         _("• Centres: {centres}", centres=centres),
         _("• Reminders: on") if data["reminders"] else _("• Reminders: off"),
     ]
+    if data["care_consents"]:
+        may_write = ", ".join(esc(c["centre"]) for c in data["care_consents"])
+        lines.append(_("• Centres that may write to you: {centres}", centres=may_write))
     if data["signups"]:
         lines += _signup_lines(context, data["signups"])
     planned = sum(

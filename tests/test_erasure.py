@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.fake_telegram import FakeUser
 from bot.store.activities import NewActivity
+from bot.store.care import MarkKind
 from bot.store.roles import RoleName
 from bot.store.series import NewSeries
 from dialogs.privacy import run_retention
@@ -39,6 +40,9 @@ POINTS_AT_PERSON = {
     ("broadcast", "report_chat"): "announcements_written",
     ("invitation", "created_by"): "invitations_made",
     ("invitation", "used_by"): "invitations_used",
+    ("care_consent", "user_id"): "care_consents",
+    ("care_mark", "user_id"): "care_marks",
+    ("care_mark", "marked_by"): "care_marks_made",
 }
 # Rows reached through one of the above (shown with it, erased with it).
 THROUGH_PERSON = {
@@ -90,6 +94,11 @@ THROUGH_PERSON = {
     ("line_message", "delivered_at"): "messages",
     ("line_message", "reply_start"): "messages",  # an answer's first words, to the person
     ("invitation", "used_at"): "invitations_used (kept as a mark, without the person)",
+    ("care_consent", "centre_id"): "care_consents",
+    ("care_consent", "given_at"): "care_consents",
+    ("care_mark", "centre_id"): "care_marks",
+    ("care_mark", "kind"): "care_marks",
+    ("care_mark", "until"): "care_marks",
 }
 # Never about one person: the centre's and activity's own data, counters, bookkeeping.
 # signup.guest_name names someone without a phone (no user): blanked when taken off and
@@ -271,6 +280,11 @@ async def everything(bot: Harness) -> tuple[FakeUser, FakeUser, int]:
     await zed.send("/ny_aktivitet")
     await zed.send(TITLE)
     await lene.tap("Svar")  # and leaves the answer half-written
+    # Care: ZED said yes to the centre, Lene marked ZED, ZED marked Maria (who said yes too).
+    await bot.store.care.give_consent(ZED, centre.id, NOW)
+    await bot.store.care.give_consent(2, centre.id, NOW)
+    await bot.store.care.mark(ZED, centre.id, MarkKind.TALKED, NOW + 28 * DAY, 50)
+    await bot.store.care.mark(2, centre.id, MarkKind.NOT_NOW, NOW + 7 * DAY, ZED)
     return zed, lene, ahead
 
 
@@ -312,6 +326,8 @@ async def test_my_data_shows_every_row_that_points_at_the_person(bot: Harness) -
         "• Invitationslinks, du har lavet: 1",
         "• Invitationslinks, du har brugt: 1",
         "• Svar, du har givet til brugere: 1",
+        "• Væresteder, der må skrive til dig: Café Parasollen",
+        "• Personer, du har sat til «talt sammen» eller «ikke nu»: 1",
     ):
         assert line in text.split("\n"), line
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.store.activities import Activities
 from bot.store.attendance import Attendance
 from bot.store.broadcasts import Broadcasts
+from bot.store.care import Care
 from bot.store.centres import Centres
 from bot.store.closures import Closures
 from bot.store.counter_signups import CounterSignups
@@ -53,6 +54,7 @@ class Store:
         self.series = SeriesStore(db)
         self.closures = Closures(db)
         self.fixed_places = FixedPlaces(db)
+        self.care = Care(db)
 
     @classmethod
     async def open(cls, path: Path) -> Store:

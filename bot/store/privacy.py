@@ -125,6 +125,24 @@ class Privacy(Domain):
                     " FROM invitation i JOIN centre c ON c.id = i.centre_id"
                     " WHERE i.created_by = :u ORDER BY i.expires_at",
                 ),
+                # Care: the centres that may write to them; staff marks about them, and (as
+                # staff) marks they made (which centre and kind, not about whom).
+                "care_consents": rows(
+                    c,
+                    "SELECT c.name AS centre, k.given_at FROM care_consent k"
+                    " JOIN centre c ON c.id = k.centre_id WHERE k.user_id = :u ORDER BY c.name",
+                ),
+                "care_marks": rows(
+                    c,
+                    "SELECT c.name AS centre, m.kind, m.until FROM care_mark m"
+                    " JOIN centre c ON c.id = m.centre_id WHERE m.user_id = :u ORDER BY m.until",
+                ),
+                "care_marks_made": rows(
+                    c,
+                    "SELECT c.name AS centre, m.kind, m.until FROM care_mark m"
+                    " JOIN centre c ON c.id = m.centre_id WHERE m.marked_by = :u"
+                    " ORDER BY m.until",
+                ),
                 "invitations_used": rows(
                     c,
                     "SELECT c.name AS centre, i.used_at FROM invitation i"
@@ -161,7 +179,15 @@ class Privacy(Domain):
                 " (SELECT id FROM line_message WHERE user_id = ?)",
                 (user_id,),
             )
-            for table in ("delivery", "membership", "role", "draft", "fixed_place"):
+            for table in (
+                "delivery",
+                "membership",
+                "role",
+                "draft",
+                "fixed_place",
+                "care_consent",
+                "care_mark",
+            ):
                 c.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
             # What a staff member made or ticked stays (the counts add up), without them; a
             # used invitation stays used (used_at), without saying by whom.
@@ -174,6 +200,7 @@ class Privacy(Domain):
                 "UPDATE broadcast SET report_chat = NULL, report_msg = NULL WHERE report_chat = :u",
                 "UPDATE attendance SET marked_by = NULL WHERE marked_by = :u",
                 "UPDATE line_message SET reply_by = NULL WHERE reply_by = :u",
+                "UPDATE care_mark SET marked_by = NULL WHERE marked_by = :u",
             ):
                 c.execute(sql, {"u": user_id})
             c.execute("DELETE FROM user WHERE id = ?", (user_id,))  # sign-ups: user_id → NULL
