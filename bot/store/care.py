@@ -40,6 +40,10 @@ class QuietPerson:
 
 # One centre's list, in one query. :c centre, :now, :since (start of the regular window),
 # :quiet (seen at or before this is not seen lately), :visits (weeks for a regular).
+# CROSS JOIN fixes the join order (issue 14 benchmark: 4.7 s -> 0.2 s for 200 centres): with
+# ANALYZE statistics the planner otherwise scanned all of attendance per centre, or built a Bloom
+# filter over all of signup. Attendance is reached from the centre's activities; a person's
+# places through signup_by_user (user_id, status), the big table outermost.
 _QUIET = f"""
 WITH people AS (
     SELECT k.user_id FROM care_consent k WHERE k.centre_id = :c
@@ -51,8 +55,8 @@ WITH people AS (
     SELECT s.user_id, min(a.starts_at, :now) FROM acts a JOIN signup s ON s.activity_id = a.id
     WHERE s.status != 'cancelled' AND s.user_id IN people
     UNION ALL
-    SELECT s.user_id, a.starts_at FROM acts a JOIN attendance t ON t.activity_id = a.id
-    JOIN signup s ON s.id = t.signup_id WHERE s.user_id IN people
+    SELECT s.user_id, a.starts_at FROM acts a CROSS JOIN attendance t ON t.activity_id = a.id
+    CROSS JOIN signup s ON s.id = t.signup_id CROSS JOIN people p ON p.user_id = s.user_id
     UNION ALL
     SELECT user_id, created_at FROM line_message WHERE centre_id = :c AND user_id IN people
 ), stats AS (
@@ -67,7 +71,7 @@ WITH people AS (
            EXISTS (SELECT 1 FROM attendance t WHERE t.activity_id = k.id AND t.signup_id = s.id)
            AS came,
            row_number() OVER (PARTITION BY s.user_id ORDER BY k.starts_at DESC, k.id DESC) AS n
-    FROM taken k JOIN signup s ON s.activity_id = k.id
+    FROM signup s CROSS JOIN taken k ON k.id = s.activity_id
     WHERE s.status = 'confirmed' AND s.user_id IN people
 ), misses AS (
     SELECT user_id, coalesce(min(CASE WHEN came THEN n END) - 1, count(*)) AS missed
