@@ -44,6 +44,18 @@ _ACTIVITY = """
 
 
 _ACTIVITY_FROM = "activity a LEFT JOIN centre c ON c.id = a.centre_id"
+# What a person sees in their lists (with `s` their own sign-up, LEFT JOINed; :user, :now):
+# scheduled activities still ahead, of their centres and national ones; a weekly series only at
+# its next date and at the dates they have (its other dates are on its card).
+VISIBLE_TO_USER = (
+    "a.status = 'scheduled' AND a.starts_at > :now AND (a.centre_id IS NULL"
+    " OR a.centre_id IN (SELECT centre_id FROM membership WHERE user_id = :user"
+    "   UNION SELECT centre_id FROM role WHERE user_id = :user))"
+    " AND (a.series_id IS NULL OR s.status IN ('confirmed', 'waitlisted')"
+    "   OR NOT EXISTS (SELECT 1 FROM activity b WHERE b.series_id = a.series_id"
+    "     AND b.starts_at > :now AND b.status = 'scheduled'"
+    "     AND (b.starts_at < a.starts_at OR (b.starts_at = a.starts_at AND b.id < a.id))))"
+)
 
 
 def _activity(row: sqlite3.Row) -> Activity:
@@ -135,13 +147,7 @@ class Activities(Domain):
             " (SELECT every_weeks FROM series r WHERE r.id = a.series_id) AS every_weeks"
             f" FROM {_ACTIVITY_FROM}"
             " LEFT JOIN signup s ON s.activity_id = a.id AND s.user_id = :user"
-            " WHERE a.status = 'scheduled' AND a.starts_at > :now AND (a.centre_id IS NULL"
-            "   OR a.centre_id IN (SELECT centre_id FROM membership WHERE user_id = :user"
-            "     UNION SELECT centre_id FROM role WHERE user_id = :user))"
-            " AND (a.series_id IS NULL OR s.status IN ('confirmed', 'waitlisted')"
-            "   OR NOT EXISTS (SELECT 1 FROM activity b WHERE b.series_id = a.series_id"
-            "     AND b.starts_at > :now AND b.status = 'scheduled'"
-            "     AND (b.starts_at < a.starts_at OR (b.starts_at = a.starts_at AND b.id < a.id))))"
+            f" WHERE {VISIBLE_TO_USER}"
             " ORDER BY a.starts_at, a.id",
             {"user": user_id, "now": now},
         )

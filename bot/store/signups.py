@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.store.activities import _ACTIVITY, _ACTIVITY_FROM, Activity, _activity
+from bot.store.activities import _ACTIVITY, _ACTIVITY_FROM, VISIBLE_TO_USER, Activity, _activity
 from bot.store.database import Domain
 from bot.store.notifications import NoticeKind, Planner, _add_notice, _plan_reminders
 
@@ -381,13 +381,7 @@ class Signups(Domain):
         rows = await self._all(
             f"SELECT {_ACTIVITY}, IFNULL(s.status, 'none') AS my_status FROM {_ACTIVITY_FROM}"
             " LEFT JOIN signup s ON s.activity_id = a.id AND s.user_id = :user"
-            " WHERE a.status = 'scheduled' AND a.starts_at > :now AND (a.centre_id IS NULL"
-            "   OR a.centre_id IN (SELECT centre_id FROM membership WHERE user_id = :user"
-            "     UNION SELECT centre_id FROM role WHERE user_id = :user))"
-            " AND (a.series_id IS NULL OR s.status IN ('confirmed', 'waitlisted')"
-            "   OR NOT EXISTS (SELECT 1 FROM activity b WHERE b.series_id = a.series_id"
-            "     AND b.starts_at > :now AND b.status = 'scheduled'"
-            "     AND (b.starts_at < a.starts_at OR (b.starts_at = a.starts_at AND b.id < a.id))))"
+            f" WHERE {VISIBLE_TO_USER}"
             " ORDER BY a.starts_at, a.id LIMIT :limit OFFSET :offset",
             {"user": user_id, "now": now, "limit": limit, "offset": offset},
         )
