@@ -15,8 +15,8 @@ TITLE_MAX = 100
 PLACE_MAX = 100
 DESCRIPTION_MAX = 1000
 NAME_MAX = 80
-CAPACITY_MAX = 1000  # as the chat's /ny_aktivitet (dialogs/staff.py)
-AHEAD_MAX_DAYS = 366  # as the chat: a start more than a year ahead is a typo
+CAPACITY_MAX = 1000  # places: the chat and the command line alike
+AHEAD_MAX_DAYS = 366  # a date more than a year ahead is a typo (chat and command line)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 RESERVED_SLUGS = {"national"}
 

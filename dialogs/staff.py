@@ -38,7 +38,6 @@ from dialogs.common import (
     turn_page,
 )
 from dialogs.staff_steps import (
-    CAPACITY_MAX,
     EDIT,
     NEW,
     STEP_ACTIONS,
@@ -254,7 +253,7 @@ async def _got_day(
             return await show_step(update, context, draft, problem)
     if chosen < today:
         return await show_step(update, context, draft, _("That day has passed. Pick another day."))
-    if chosen > today + timedelta(days=366):
+    if chosen > today + timedelta(days=validate.AHEAD_MAX_DAYS):
         return await show_step(update, context, draft, _("That is more than a year ahead."))
     data = dict(draft.data, day=chosen.isoformat())
     if hour_minute is not None:
@@ -344,12 +343,12 @@ async def _got_capacity(update: Update, context: BotContext, draft: Draft, value
         return await show_step(update, context, draft, _("Please write a whole number, like 12."))
     places = int(value)
     typed_zero = update.callback_query is None and places == 0
-    if typed_zero or places > CAPACITY_MAX:
+    if typed_zero or places > validate.CAPACITY_MAX:
         return await show_step(
             update,
             context,
             draft,
-            _("The number of places must be from 1 to {n}.", n=CAPACITY_MAX),
+            _("The number of places must be from 1 to {n}.", n=validate.CAPACITY_MAX),
         )
     if draft.kind == EDIT:
         return await finish_edit(update, context, draft, capacity=places or None)

@@ -33,7 +33,6 @@ STEPS = {
 }
 TIMES = (9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20)
 CAPACITIES = (5, 10, 15, 20)
-CAPACITY_MAX = 1000
 DAYS_AHEAD = 7  # a week of day buttons; any other day is typed ("5/12", "mandag")
 STEP_ACTIONS = (
     Action.CENTRE,
@@ -286,7 +285,7 @@ async def got_until(update: Update, context: BotContext, draft: Draft, text: str
             day=_.day(first),
         )
         return await show_step(update, context, draft, problem)
-    if last > today_in(context, draft) + timedelta(days=366):
+    if last > today_in(context, draft) + timedelta(days=validate.AHEAD_MAX_DAYS):
         return await show_step(update, context, draft, _("That is more than a year ahead."))
     data = dict(draft.data, until=last.isoformat())
     await show_step(update, context, next_step(draft, data))
